@@ -1,0 +1,1 @@
+"""Publisher formats: one module per format, each turning published files into entities."""
