@@ -63,7 +63,7 @@ def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> str:
 
 
 def require_nonempty(path: Path, text: str | bytes) -> None:
-    if not (text.strip() if isinstance(text, str) else text.strip()):
+    if not text.strip():
         raise SourceError(path, "file is empty")
 
 

@@ -1,0 +1,1 @@
+"""The `clearance` command line: thin commands over the library layers."""
