@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.httpserver"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_LISTS = Path(
     os.environ.get("CLEARANCE_SHARED_LISTS", REPO.parent / "shared" / "data" / "lists")

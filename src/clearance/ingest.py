@@ -267,7 +267,7 @@ def update(
     force: bool = False,
     max_shrink: float = DEFAULT_MAX_SHRINK,
     policy: FetchPolicy | None = None,
-    url_overrides: dict[str, str] | None = None,
+    url_overrides: dict[str, str] | None = None,  # official URL -> URL to fetch instead
     progress: Progress = _quiet,
 ) -> list[Outcome]:
     """Fetch (or read from a folder) every configured dataset, then activate what passed.
@@ -335,8 +335,10 @@ def _update_http(
     active = _active_release(store, dataset.name)
     previous = {f.name: f for f in active.files} if active else {}
     for file_set in dataset.file_sets:
-        if not all(url_overrides.get(f.name, f.url) for f in file_set.files):
-            continue
+        if not all(f.url for f in file_set.files):
+            continue  # a format that is read from files only (e.g. a transcription)
+        if url_overrides and not all(f.url in url_overrides for f in file_set.files):
+            continue  # with a mirror configured, nothing is fetched from elsewhere
         with tempfile.TemporaryDirectory(prefix="clearance-") as tmp:
             try:
                 records, paths, unchanged = _fetch_set(
@@ -358,7 +360,9 @@ def _update_http(
                 max_shrink=max_shrink,
                 fetched_at=utc_now(),
             )
-    raise FetchError("; ".join(errors) or f"{dataset.name}: no downloadable file set")
+    if errors:
+        raise FetchError(dataset.url, "; ".join(errors))
+    raise FetchError(dataset.url, f"{dataset.name}: no file set can be downloaded")
 
 
 def _fetch_set(
@@ -374,7 +378,7 @@ def _fetch_set(
     paths: list[Path] = []
     not_modified = 0
     for published in file_set.files:
-        url = url_overrides.get(published.name, published.url)
+        url = url_overrides.get(published.url, published.url)
         before = previous.get(published.name) if conditional else None
         dest = folder / published.name
         try:
