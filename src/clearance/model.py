@@ -34,6 +34,7 @@ class CountryRole(StrEnum):
     JURISDICTION = "jurisdiction"
     ADDRESS = "address"
     BIRTH = "birth"
+    FLAG = "flag"  # a vessel's or aircraft's flag state
     OTHER = "other"
 
 
@@ -94,6 +95,7 @@ IDENTIFIER_TYPES = {
     "phone": False,
     "aircraft_serial": True,
     "aircraft_tail": True,
+    "call_sign": False,
     "other": False,
 }
 
