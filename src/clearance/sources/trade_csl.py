@@ -215,9 +215,8 @@ ID_TYPES: dict[str, str] = {
             "Aircraft Serial Identification",
         ),
         "aircraft_tail": ("Aircraft Tail Number", "Previous Aircraft Tail Number"),
+        "call_sign": ("Vessel Call Sign", "Other Vessel Call Sign"),
         "other": (
-            "Vessel Call Sign",
-            "Other Vessel Call Sign",
             "Equity Ticker",
             "MICEX Code",
             "Aircraft Mode S Transponder Code",
@@ -461,7 +460,7 @@ def _ids(row: Row, parts: _Parts, type_first: bool) -> None:
             parts.gender = value.lower()
         elif key in _FLAG_LABELS:
             if code := _country(value):
-                parts.countries.append(Country(code, CountryRole.JURISDICTION))
+                parts.countries.append(Country(code, CountryRole.FLAG))
             parts.remarks.append(f"{label.rstrip(':')}: {value}")
         elif key in _DESCRIPTIVE:
             parts.remarks.append(f"{label.rstrip(':')}: {value}")
@@ -486,10 +485,10 @@ def _ids(row: Row, parts: _Parts, type_first: bool) -> None:
 
 def _vessel(row: Row, parts: _Parts) -> None:
     if row["call_sign"]:
-        parts.identifiers.append(Identifier("other", row["call_sign"], note="Call sign"))
+        parts.identifiers.append(Identifier("call_sign", row["call_sign"]))
     if row["vessel_flag"]:
         if code := _country(row["vessel_flag"]):
-            parts.countries.append(Country(code, CountryRole.JURISDICTION))
+            parts.countries.append(Country(code, CountryRole.FLAG))
         parts.remarks.append(f"Flag: {row['vessel_flag']}")
     for column, label in (
         ("vessel_type", "Vessel type"),
