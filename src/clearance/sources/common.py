@@ -42,6 +42,14 @@ def decode_text(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if (nul := data.find(b"\x00")) >= 0:
+        # UTF-16 without a byte-order mark decodes "successfully" as UTF-8 or cp1252
+        # up to its first non-ASCII character: refuse it outright instead.
+        raise SourceError(
+            path,
+            f"NUL byte at offset {nul}: not {'/'.join(encodings)} text (UTF-16 or binary?)",
+            line=data.count(b"\n", 0, nul) + 1,
+        )
     first_error: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
@@ -86,6 +94,7 @@ def country_code(text: str | None) -> str | None:
 
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_ISO_ZONED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")  # xs:date with a zone
 _DMY_NAMED = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?\s+(\d{4})$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR = re.compile(r"^(?:circa|approximately|approx\.?|c\.|ca\.?)?\s*(\d{4})$", re.I)
@@ -115,6 +124,8 @@ def parse_date(text: str | None, *, month_first: bool = True) -> str | None:
     value = text.strip().rstrip(".").strip()
     if not value:
         return None
+    if zoned := _ISO_ZONED.match(value):
+        value = zoned.group(1)
     if match := _ISO.match(value[:10] if "T" in value else value):
         y, m, d = match.groups()
         return _iso(int(y), int(m) if m else None, int(d) if d else None)
