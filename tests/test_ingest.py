@@ -37,7 +37,9 @@ def updated_home(tmp_path_factory: pytest.TempPathFactory, shared_lists: Path) -
     return home
 
 
-def test_update_from_a_folder_loads_every_shared_list(updated_home: Path, shared_lists: Path) -> None:
+def test_update_from_a_folder_loads_every_shared_list(
+    updated_home: Path, shared_lists: Path
+) -> None:
     with Store.open(updated_home) as store:
         snapshot = store.active_snapshot()
         assert snapshot is not None and snapshot.id == 1  # one atomic activation for all

@@ -396,12 +396,13 @@ def _fetch_set(
         if result.not_modified:
             not_modified += 1
             continue
+        content = dest.read_bytes()
         records.append(
             FileRecord(
                 name=published.name,
-                sha256=result.sha256,
-                size=result.size,
-                content=dest.read_bytes(),
+                sha256=result.sha256 or hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                content=content,
                 url=url,
                 etag=result.etag,
                 last_modified=result.last_modified,

@@ -11,7 +11,9 @@ from pathlib import Path
 from lxml import etree
 
 
-def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    home: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "COLUMNS": "200", **(env or {})}
     command = [sys.executable, "-m", "clearance"]
     if home is not None:

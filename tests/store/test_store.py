@@ -31,7 +31,9 @@ def record(name: str, content: bytes) -> FileRecord:
     return FileRecord(name, hashlib.sha256(content).hexdigest(), len(content), content)
 
 
-def add(store: Store, dataset: str, entities: list[Entity], content: bytes, status: str = "accepted"):
+def add(
+    store: Store, dataset: str, entities: list[Entity], content: bytes, status: str = "accepted"
+):
     return store.add_release(
         dataset=dataset,
         format="csv",
@@ -95,7 +97,7 @@ def test_failed_transaction_leaves_no_release(home: Path) -> None:
         first = add(store, "a", [person("a", "1", "Ann")], b"v1")
         store.activate([first.id])
         duplicate = [person("a", "1", "Ann"), person("a", "1", "Ann 2")]
-        with pytest.raises(Exception, match="(?i)unique|constraint"):
+        with pytest.raises(Exception, match=r"(?i)unique|constraint"):
             add(store, "a", duplicate, b"v2")
         assert [r.id for r in store.releases("a")] == [first.id]
         assert store.active_snapshot().releases == {"a": first.id}  # type: ignore[union-attr]

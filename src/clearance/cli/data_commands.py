@@ -35,7 +35,13 @@ def _report(outcomes: list[Outcome]) -> int:
     table.add_column("status")
     table.add_column("entities", justify="right")
     table.add_column("detail", overflow="fold")
-    colours = {"activated": "green", "unchanged": "cyan", "held": "yellow", "failed": "red", "missing": "dim"}
+    colours = {
+        "activated": "green",
+        "unchanged": "cyan",
+        "held": "yellow",
+        "failed": "red",
+        "missing": "dim",
+    }
     for o in outcomes:
         count = str(o.release.entity_count) if o.release else ""
         colour = colours.get(o.status, "white")

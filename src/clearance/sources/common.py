@@ -96,6 +96,7 @@ def country_code(text: str | None) -> str | None:
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ISO_ZONED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")  # xs:date with a zone
 _DMY_NAMED = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?\s+(\d{4})$")
+_MDY_NAMED = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s*(\d{4})$")  # "March 12, 2021"
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR = re.compile(r"^(?:circa|approximately|approx\.?|c\.|ca\.?)?\s*(\d{4})$", re.I)
 
@@ -115,7 +116,7 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str | N
 def parse_date(text: str | None, *, month_first: bool = True) -> str | None:
     """A published date as ISO 8601, keeping only the precision the publisher gave.
 
-    Handles "1955", "circa 1955", "Oct 1955", "03 Oct 1955", "1955-10-03" and
+    Handles "1955", "circa 1955", "Oct 1955", "03 Oct 1955", "March 12, 2021", "1955-10-03" and
     "10/03/1955" (month first, as US publishers write it, unless told otherwise).
     Returns None for anything else rather than guessing.
     """
@@ -137,6 +138,10 @@ def parse_date(text: str | None, *, month_first: bool = True) -> str | None:
         if month is None:
             return None
         return _iso(int(year), month, int(day) if day else None)
+    if match := _MDY_NAMED.match(value):
+        month_name, day, year = match.groups()
+        month = _MONTHS.get(month_name[:3].lower())
+        return _iso(int(year), month, int(day)) if month else None
     if match := _SLASHED.match(value):
         a, b, y = (int(x) for x in match.groups())
         month, day = (a, b) if month_first else (b, a)

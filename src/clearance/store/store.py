@@ -186,9 +186,8 @@ class Store:
         rows: dict[str, dict[str, Any]] = {}
         links = []
         for entity in entities:
-            data = entity.to_dict()
-            payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-            digest = entity.content_hash()
+            payload = entity.canonical_json()
+            digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
             rows[digest] = {"hash": digest, "entity_id": entity.id, "data": payload}
             links.append(
                 {
