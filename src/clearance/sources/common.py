@@ -7,6 +7,7 @@ import hashlib
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rigour.territories import lookup_territory
 
@@ -42,14 +43,7 @@ def decode_text(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if (nul := data.find(b"\x00")) >= 0:
-        # UTF-16 without a byte-order mark decodes "successfully" as UTF-8 or cp1252
-        # up to its first non-ASCII character: refuse it outright instead.
-        raise SourceError(
-            path,
-            f"NUL byte at offset {nul}: not {'/'.join(encodings)} text (UTF-16 or binary?)",
-            line=data.count(b"\n", 0, nul) + 1,
-        )
+    reject_nul(path, data, encodings)
     first_error: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
@@ -64,6 +58,23 @@ def decode_text(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)
         f"at offset {first_error.start}",
         line=line,
     )
+
+
+def reject_nul(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)) -> None:
+    """Refuse NUL bytes: UTF-16 without a byte-order mark decodes "successfully" as
+    UTF-8 or cp1252 up to its first non-ASCII character, and lxml may accept it too."""
+    if (nul := data.find(b"\x00")) >= 0:
+        raise SourceError(
+            path,
+            f"NUL byte at offset {nul}: not {'/'.join(encodings)} text (UTF-16 or binary?)",
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+
+
+def element_line(element: Any) -> int | None:
+    """An lxml element's line in its file (lxml's stubs type `sourceline` loosely)."""
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> str:

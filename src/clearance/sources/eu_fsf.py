@@ -32,8 +32,10 @@ from clearance.sources.base import ParsedRelease, SourceError
 from clearance.sources.common import (
     country_code,
     decode_text,
+    element_line,
     parse_date,
     read_bytes,
+    reject_nul,
     require_nonempty,
 )
 
@@ -83,10 +85,10 @@ def parse_eu_fsf(files: Sequence[Path], dataset: str) -> ParsedRelease:
                     path,
                     f"logicalId {el.get('logicalId')} appears twice "
                     f"(first at line {seen[entity.id]})",
-                    line=_line(el),
+                    line=element_line(el),
                     element="sanctionEntity",
                 )
-            seen[entity.id] = _line(el)
+            seen[entity.id] = element_line(el)
             entities.append(entity)
     return ParsedRelease(
         entities=entities,
@@ -95,28 +97,11 @@ def parse_eu_fsf(files: Sequence[Path], dataset: str) -> ParsedRelease:
     )
 
 
-def _line(el: etree._Element) -> int | None:
-    """The element's line in the file (lxml's stubs type it loosely)."""
-    line: object = el.sourceline
-    return line if isinstance(line, int) else None
-
-
-def _reject_nul(path: Path, data: bytes) -> None:
-    """NUL bytes mean UTF-16 or binary data, which may otherwise pass as UTF-8 for a while."""
-    offset = data.find(b"\x00")
-    if offset >= 0:
-        raise SourceError(
-            path,
-            f"NUL byte at offset {offset}: not UTF-8 text (UTF-16 or binary?)",
-            line=data.count(b"\n", 0, offset) + 1,
-        )
-
-
 def _load(path: Path) -> tuple[etree._Element, str]:
     """Parse the file, insisting on UTF-8 XML whose root is the FSF `export`."""
     data = read_bytes(path)
     require_nonempty(path, data)
-    _reject_nul(path, data)
+    reject_nul(path, data)
     decode_text(path, data, ("utf-8",))  # the export is UTF-8; anything else is damage
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -131,7 +116,7 @@ def _load(path: Path) -> tuple[etree._Element, str]:
             path,
             f"not the EU FSF export: root element is <{root.tag}>, "
             f"expected <export> in namespace {NAMESPACES[0]}",
-            line=_line(root),
+            line=element_line(root),
             element=qname.localname,
         )
     return root, str(qname.namespace)
@@ -173,7 +158,7 @@ class _Reader:
         return [t for t in (_clean(x.text) for x in self.all(el, name)) if t]
 
     def fail(self, problem: str) -> SourceError:
-        return SourceError(self.path, problem, line=_line(self.el), element="sanctionEntity")
+        return SourceError(self.path, problem, line=element_line(self.el), element="sanctionEntity")
 
     def entity(self, dataset: str) -> Entity:
         el = self.el

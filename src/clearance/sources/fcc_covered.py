@@ -23,7 +23,13 @@ from lxml.etree import ParserError, _Element
 
 from clearance.model import Entity, Listing, Name, Relation, unique
 from clearance.sources.base import ParsedRelease, SourceError
-from clearance.sources.common import parse_date, read_text, require_nonempty, stable_id
+from clearance.sources.common import (
+    element_line,
+    parse_date,
+    read_text,
+    require_nonempty,
+    stable_id,
+)
 
 SOURCE_URL = "https://www.fcc.gov/supplychain/coveredlist"
 AUTHORITY = "US FCC"
@@ -87,12 +93,6 @@ def element_text(element: _Element) -> str:
     return _clean(
         " ".join(t if isinstance(t, str) else t.decode("utf-8") for t in element.itertext())
     )
-
-
-def element_line(element: _Element) -> int | None:
-    """The element's line in the file (lxml types it loosely)."""
-    line = element.sourceline
-    return line if isinstance(line, int) else None
 
 
 @dataclass

@@ -43,6 +43,7 @@ from clearance.sources.common import (
     decode_text,
     parse_date,
     read_bytes,
+    reject_nul,
     require_nonempty,
 )
 
@@ -180,17 +181,6 @@ def parse_hmt_csv(files: Sequence[Path], dataset: str) -> ParsedRelease:
     )
 
 
-def _reject_nul(path: Path, data: bytes) -> None:
-    """NUL bytes mean UTF-16 or binary data, which Windows-1252 would decode silently."""
-    offset = data.find(b"\x00")
-    if offset >= 0:
-        raise SourceError(
-            path,
-            f"NUL byte at offset {offset}: not UTF-8/Windows-1252 text (UTF-16 or binary?)",
-            line=data.count(b"\n", 0, offset) + 1,
-        )
-
-
 def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
     """CSV rows with the line each starts on; broken quoting names its line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -210,7 +200,7 @@ def _read(path: Path) -> tuple[str | None, str, dict[str, _Group]]:
     """The file's "Last Updated" date, its layout, and its rows grouped by Group ID."""
     data = read_bytes(path)
     require_nonempty(path, data)
-    _reject_nul(path, data)
+    reject_nul(path, data)
     # OFSI files have been UTF-8 and, in older years, Windows-1252 ("smart quotes" 0x92).
     text = decode_text(path, data, ("utf-8", "cp1252"))
     rows = _rows(path, text)

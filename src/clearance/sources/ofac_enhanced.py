@@ -51,14 +51,12 @@ from clearance.sources.ofac_xml import (
     element_to_dict,
     iter_records,
     labelled,
-    latest_date,
     line_of,
     make_identifier,
-    merge_entity,
+    parse_documents,
     person_caption,
     text_of,
     texts_of,
-    xml_sources,
 )
 
 _EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
@@ -428,21 +426,4 @@ def _parse_document(
 
 def parse_ofac_enhanced(files: Sequence[Path], dataset: str) -> ParsedRelease:
     """Parse OFAC Enhanced XML: SDN_ENHANCED.ZIP / CONS_ENHANCED.ZIP or the bare XML inside."""
-    if not files:
-        raise SourceError("<no files>", "no OFAC Enhanced XML file given")
-    warnings: list[str] = []
-    entities: dict[str, Entity] = {}
-    dates: list[str] = []
-    for path in files:
-        with xml_sources(path) as documents:
-            for label, opener in documents:
-                parsed, published = _parse_document(label, opener, dataset, warnings)
-                for entity in parsed:
-                    merge_entity(entities, entity)
-                if published:
-                    dates.append(published)
-    return ParsedRelease(
-        entities=list(entities.values()),
-        published_at=latest_date(dates, warnings),
-        warnings=warnings,
-    )
+    return parse_documents(files, dataset, _parse_document, "OFAC Enhanced XML")

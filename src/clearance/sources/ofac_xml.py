@@ -41,7 +41,9 @@ from clearance.model import (
     unique,
 )
 from clearance.sources.base import ParsedRelease, SourceError
-from clearance.sources.common import country_code, parse_date
+from clearance.sources.common import country_code, element_line, parse_date
+
+line_of = element_line  # the name the OFAC modules use
 
 AUTHORITY = "US Treasury OFAC"
 SDN_LIST = "SDN List"
@@ -239,12 +241,6 @@ def iter_records(
 
 # --------------------------------------------------------------------------------------
 # Small element helpers and the raw record
-
-
-def line_of(element: etree._Element) -> int | None:
-    """The element's line in the file (lxml's stubs allow a non-int there)."""
-    line = element.sourceline
-    return line if isinstance(line, int) else None
 
 
 def text_of(element: etree._Element, child: str) -> str | None:
@@ -709,15 +705,31 @@ def parse_ofac_xml(files: Sequence[Path], dataset: str) -> ParsedRelease:
     Ids are `{dataset}:{uid}`; uids are OFAC's entity numbers, the same as the
     Enhanced XML's entity ids and the CSV's ent_num.
     """
+    return parse_documents(files, dataset, _parse_document, "OFAC XML")
+
+
+DocumentParser = Callable[
+    [str, Callable[[], IO[bytes]], str, list[str]], tuple[list[Entity], str | None]
+]
+
+
+def parse_documents(
+    files: Sequence[Path], dataset: str, parse_document: DocumentParser, kind: str
+) -> ParsedRelease:
+    """Run a per-document parser over plain, gzipped or zipped files and merge by id.
+
+    Both OFAC XML formats share this: one party may appear in several files
+    (SDN.XML and CONSOLIDATED.XML), and its listings are then merged.
+    """
     if not files:
-        raise SourceError("<no files>", "no OFAC XML file given")
+        raise SourceError("<no files>", f"no {kind} file given")
     warnings: list[str] = []
     entities: dict[str, Entity] = {}
     dates: list[str] = []
     for path in files:
         with xml_sources(path) as documents:
             for label, opener in documents:
-                parsed, published = _parse_document(label, opener, dataset, warnings)
+                parsed, published = parse_document(label, opener, dataset, warnings)
                 for entity in parsed:
                     merge_entity(entities, entity)
                 if published:

@@ -21,10 +21,15 @@ from lxml.etree import _Element
 
 from clearance.model import Entity, Listing, Name, NameKind, Relation, unique
 from clearance.sources.base import ParsedRelease, SourceError
-from clearance.sources.common import parse_date, read_text, require_nonempty, stable_id
+from clearance.sources.common import (
+    element_line,
+    parse_date,
+    read_text,
+    require_nonempty,
+    stable_id,
+)
 from clearance.sources.fcc_covered import (
     check_html_closed,
-    element_line,
     element_text,
     html_document,
     long_dates,

@@ -30,8 +30,10 @@ from clearance.sources.base import ParsedRelease, SourceError
 from clearance.sources.common import (
     country_code,
     decode_text,
+    element_line,
     parse_date,
     read_bytes,
+    reject_nul,
     require_nonempty,
 )
 
@@ -104,10 +106,10 @@ def parse_un_xml(files: Sequence[Path], dataset: str) -> ParsedRelease:
                     path,
                     f"DATAID {entity.id.split(':', 1)[1]} appears twice "
                     f"(first at line {seen[entity.id][1]})",
-                    line=_line(el),
+                    line=element_line(el),
                     element=str(el.tag),
                 )
-            seen[entity.id] = (path, _line(el))
+            seen[entity.id] = (path, element_line(el))
             entities.append(entity)
     return ParsedRelease(
         entities=entities,
@@ -120,7 +122,7 @@ def _load(path: Path) -> etree._Element:
     """Parse the file, insisting on UTF-8 XML whose root is CONSOLIDATED_LIST."""
     data = read_bytes(path)
     require_nonempty(path, data)
-    _reject_nul(path, data)
+    reject_nul(path, data)
     decode_text(path, data, ("utf-8",))  # the UN publishes UTF-8; anything else is damage
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -133,27 +135,10 @@ def _load(path: Path) -> etree._Element:
         raise SourceError(
             path,
             f"not the UN consolidated list: root element is <{root.tag}>, expected <{ROOT}>",
-            line=_line(root),
+            line=element_line(root),
             element=str(root.tag),
         )
     return root
-
-
-def _reject_nul(path: Path, data: bytes) -> None:
-    """NUL bytes mean UTF-16 or binary data, which may otherwise pass as UTF-8 for a while."""
-    offset = data.find(b"\x00")
-    if offset >= 0:
-        raise SourceError(
-            path,
-            f"NUL byte at offset {offset}: not UTF-8 text (UTF-16 or binary?)",
-            line=data.count(b"\n", 0, offset) + 1,
-        )
-
-
-def _line(el: etree._Element) -> int | None:
-    """The element's line in the file (lxml's stubs type it loosely)."""
-    line: object = el.sourceline
-    return line if isinstance(line, int) else None
 
 
 def _text(el: etree._Element | None) -> str:
@@ -180,12 +165,12 @@ def _entity(path: Path, el: etree._Element, dataset: str, warnings: list[str]) -
     is_person = tag == "INDIVIDUAL"
     dataid = _child(el, "DATAID")
     if not dataid:
-        raise SourceError(path, "record without DATAID", line=_line(el), element=tag)
+        raise SourceError(path, "record without DATAID", line=element_line(el), element=tag)
     entity_id = f"{dataset}:{dataid}"
 
     names = _names(el, is_person)
     if not names:
-        raise SourceError(path, f"record {dataid} has no name", line=_line(el), element=tag)
+        raise SourceError(path, f"record {dataid} has no name", line=element_line(el), element=tag)
 
     birth_dates: list[str] = []
     birth_places: list[str] = []
