@@ -28,7 +28,7 @@ def lists_table(rows: list[dict[str, Any]]) -> Table:
             note = f"\n[yellow]held back: {row['last_attempt']['reason']}[/]"
         table.add_row(
             row["dataset"],
-            row["title"] + note,
+            f"{row['title']}\n[dim]{row['publisher']}[/]{note}",
             "" if row["entities"] is None else f"{row['entities']:,}",
             row["as_of"] or "",
             row["fetched_at"] or "[dim]not loaded[/]",
