@@ -1,0 +1,1 @@
+"""Candidates from the index, scores with evidence, explanations in words."""

@@ -1,0 +1,90 @@
+"""Which listed names could a query be? A bounded lookup in the index, never a scan.
+
+Each query token reaches similar index tokens through exact, deletion and
+skeleton keys; adjacent query tokens are also tried joined ("hang zhou" →
+"hangzhou") and long ones split in two ("alqaida" → "al" + "qaida"). Names are
+ranked by the inverse-document-frequency weight of what they share, so a rare
+token ("hikvision") outranks a common one ("technology").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
+from clearance.matching.tokens import token_similarity
+from clearance.names import NormalizedName, skeleton
+
+#: names kept for full scoring
+MAX_CANDIDATES = 60
+#: a token on more names than this share is too common to fetch on its own
+COMMON_SHARE = 0.02
+COMMON_FLOOR = 2000
+
+
+def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
+    """Index token id -> similarity, for index tokens alike enough to the query token."""
+    ids: set[int] = set(index.fuzzy.get(token, ()))
+    if len(token) >= MIN_FUZZY_LENGTH:
+        for key in deletions(token):
+            ids.update(index.fuzzy.get(key, ()))
+    if len(key := skeleton(token)) >= 3:
+        ids.update(index.skeletons.get(key, ()))
+    found = {}
+    for token_id in ids:
+        similarity, _ = token_similarity(token, index.tokens[token_id])
+        if similarity > 0:
+            found[token_id] = similarity
+    return found
+
+
+def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
+    """The query's tokens plus joins of neighbours and two-way splits into known tokens."""
+    tokens = list(query.tokens)
+    keys = list(dict.fromkeys(tokens))
+    for left, right in itertools.pairwise(tokens):
+        keys.append(left + right)
+    for token in tokens:
+        if len(token) >= 6 and token not in index.token_ids:
+            for cut in range(2, len(token) - 1):
+                if token[:cut] in index.token_ids and token[cut:] in index.token_ids:
+                    keys += [token[:cut], token[cut:]]
+    return list(dict.fromkeys(keys))
+
+
+def find_candidates(
+    index: ScreeningIndex,
+    query: NormalizedName,
+    allowed: Callable[[int], bool],
+    limit: int = MAX_CANDIDATES,
+) -> list[int]:
+    """Name ids worth scoring, best first; `allowed(entity position)` filters schema/dataset."""
+    scores: dict[int, float] = {}
+    common_limit = max(COMMON_FLOOR, int(len(index.names) * COMMON_SHARE))
+    deferred: list[tuple[int, float]] = []
+    for key in _query_keys(query, index):
+        for token_id, similarity in similar_tokens(index, key).items():
+            weight = index.idf[token_id] * similarity
+            posting = index.postings[token_id]
+            if len(posting) > common_limit:
+                deferred.append((token_id, weight))
+                continue
+            for name_id in posting:
+                scores[name_id] = scores.get(name_id, 0.0) + weight
+    if deferred and not scores:
+        # only common tokens ("mohammed ali"): take the rarest one's names
+        token_id, weight = min(deferred, key=lambda d: len(index.postings[d[0]]))
+        for name_id in index.postings[token_id]:
+            scores[name_id] = weight
+    elif deferred:
+        for token_id, weight in deferred:
+            posting = index.postings[token_id]
+            for name_id in scores.keys() & set(posting):
+                scores[name_id] += weight
+    for name_id in index.joined.get(query.joined, ()):
+        scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
+    ranked = sorted(
+        (n for n in scores if allowed(index.names[n].entity)), key=lambda n: (-scores[n], n)
+    )
+    return ranked[:limit]

@@ -1,0 +1,208 @@
+"""Score a query against one listed name, and adjust for dates, countries and identifiers.
+
+Name score: name parts are aligned one-to-one in any order (greedy on
+similarity); each part weighs its inverse document frequency on the lists, so
+rare parts decide and generic ones barely count. The score blends a weighted
+Dice coefficient (both names must be explained) with the coverage of the
+shorter name (a missing middle name or an extra word is forgiven), the latter
+only in proportion to how much information the matched parts carry, so that a
+lone common name ("Ali") cannot match every longer name containing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from clearance.index.build import EntityInfo, ScreeningIndex
+from clearance.matching.tokens import token_similarity
+from clearance.model import IDENTIFIER_TYPES
+from clearance.names import NormalizedName
+
+#: matched information (sum of idf) at which a partial name gets full coverage credit
+INFO_FULL = 12.0
+COVERAGE_BLEND = 0.5
+#: shortest spaceless form for which a whole-string comparison is trusted
+MIN_JOINED = 8
+#: weight of an initial relative to the part it abbreviates
+INITIAL_WEIGHT = 0.4
+
+BIRTH_DATE_EXACT = 0.06
+BIRTH_YEAR = 0.03
+BIRTH_CONFLICT = -0.15
+COUNTRY_AGREES = 0.03
+COUNTRY_CONFLICT = -0.05
+IDENTIFIER_DECIDES = 1.0
+IDENTIFIER_WEAK = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    query: str
+    listed: str
+    similarity: float
+    how: str
+    weight: float  # share of the name score this pair carries
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    pairs: tuple[TokenPair, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_listed: tuple[str, ...]
+    joined_similarity: float  # whole spaceless names compared (syllable breaks)
+
+
+def merge_runs(tokens: tuple[str, ...], known: set[str], longest: int = 4) -> tuple[str, ...]:
+    """Join runs of adjacent parts that are written as one word on the other side.
+
+    "quan guo" against "quanguo", or pinyin syllables "hang zhou" against "hangzhou".
+    """
+    merged: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + longest), i + 1, -1):
+            if "".join(tokens[i:j]) in known:
+                merged.append("".join(tokens[i:j]))
+                i = j
+                break
+        else:
+            merged.append(tokens[i])
+            i += 1
+    return tuple(merged)
+
+
+def compare_names(
+    query: NormalizedName, listed: tuple[str, ...], index: ScreeningIndex
+) -> NameComparison:
+    best = _compare(query, query.tokens, listed, index)
+    if len(query.tokens) > 1 or len(listed) > 1:
+        q_merged = merge_runs(query.tokens, set(listed))
+        c_merged = merge_runs(listed, set(query.tokens))
+        for q_tokens, c_tokens in ((q_merged, listed), (query.tokens, c_merged)):
+            if (q_tokens, c_tokens) != (query.tokens, listed):
+                other = _compare(query, q_tokens, c_tokens, index)
+                if other.score >= best.score:
+                    best = other
+    return best
+
+
+def _compare(
+    query: NormalizedName,
+    q_tokens: tuple[str, ...],
+    listed: tuple[str, ...],
+    index: ScreeningIndex,
+) -> NameComparison:
+    q_weights = [index.token_idf(t) for t in q_tokens]
+    c_weights = [index.token_idf(t) for t in listed]
+    options = []
+    for i, q in enumerate(q_tokens):
+        for j, c in enumerate(listed):
+            similarity, how = token_similarity(q, c)
+            if similarity > 0:
+                options.append((similarity, -i, -j, how))
+    options.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matched: list[tuple[int, int, float, str]] = []
+    for similarity, neg_i, neg_j, how in options:
+        i, j = -neg_i, -neg_j
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        matched.append((i, j, similarity, how))
+    for i, j, _similarity, how in matched:
+        if how == "exact":
+            continue
+        if how == "initial":
+            q_weights[i] = c_weights[j] = c_weights[j] * INITIAL_WEIGHT
+        elif q_tokens[i] not in index.token_ids:
+            q_weights[i] = c_weights[j]  # a misspelt part weighs what it stands for
+    total_q, total_c = sum(q_weights), sum(c_weights)
+    total = total_q + total_c
+    if total <= 0:
+        return NameComparison(0.0, (), q_tokens, listed, 0.0)
+    got_q = sum(s * q_weights[i] for i, _j, s, _h in matched)
+    got_c = sum(s * c_weights[j] for _i, j, s, _h in matched)
+    dice = (got_q + got_c) / total
+    cover = max(got_q / total_q if total_q else 0.0, got_c / total_c if total_c else 0.0)
+    information = min(got_q, got_c)
+    credit = COVERAGE_BLEND * min(1.0, information / INFO_FULL)
+    score = dice + credit * max(0.0, cover - dice)
+    joined = 0.0
+    listed_joined = "".join(listed)
+    if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:
+        joined = Levenshtein.normalized_similarity(query.joined, listed_joined)
+        score = max(score, joined * min(1.0, information / INFO_FULL + 0.5))
+    pairs = tuple(
+        TokenPair(
+            q_tokens[i],
+            listed[j],
+            round(s, 4),
+            how,
+            round(s * (q_weights[i] + c_weights[j]) / total, 4),
+        )
+        for i, j, s, how in sorted(matched)
+    )
+    return NameComparison(
+        score=min(1.0, score),
+        pairs=pairs,
+        unmatched_query=tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
+        unmatched_listed=tuple(t for j, t in enumerate(listed) if j not in used_c),
+        joined_similarity=round(joined, 4),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One piece of evidence beside the name, with its effect on the score."""
+
+    name: str
+    delta: float
+    detail: str
+
+
+def _dates_agree(query: str, listed: str) -> bool:
+    """A partial date agrees with a fuller one it is a prefix of ("1955" ~ "1955-10-03")."""
+    return listed.startswith(query) or query.startswith(listed)
+
+
+def birth_date_feature(query: str | None, entity: EntityInfo) -> Feature | None:
+    if not query or not entity.birth_dates:
+        return None
+    if any(_dates_agree(query, d) for d in entity.birth_dates):
+        exact = any(d == query for d in entity.birth_dates) and len(query) == 10
+        delta = BIRTH_DATE_EXACT if exact else BIRTH_YEAR
+        return Feature("birth_date", delta, f"birth date {query} agrees")
+    query_year = int(query[:4])
+    if all(abs(int(d[:4]) - query_year) > 1 for d in entity.birth_dates):
+        listed = ", ".join(entity.birth_dates[:3])
+        return Feature("birth_date", BIRTH_CONFLICT, f"birth date {query} conflicts ({listed})")
+    return None
+
+
+def country_feature(query: frozenset[str], entity: EntityInfo) -> Feature | None:
+    if not query or not entity.countries:
+        return None
+    shared = query & entity.countries
+    if shared:
+        codes = ", ".join(sorted(c.upper() for c in shared))
+        return Feature("country", COUNTRY_AGREES, f"country {codes} agrees")
+    listed = ", ".join(sorted(c.upper() for c in entity.countries))
+    return Feature("country", COUNTRY_CONFLICT, f"country differs (listed: {listed})")
+
+
+def identifier_feature(query: dict[str, str], entity: EntityInfo) -> Feature | None:
+    """An exact strong identifier (passport, USCC, IMO, LEI, BIC, wallet) decides."""
+    for value, type_, published in entity.identifiers:
+        if value in query:
+            strong = IDENTIFIER_TYPES.get(type_, False)
+            return Feature(
+                "identifier",
+                IDENTIFIER_DECIDES if strong else IDENTIFIER_WEAK,
+                f"identifier {query[value]} equals listed {type_} {published}",
+            )
+    return None

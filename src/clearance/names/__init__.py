@@ -1,0 +1,10 @@
+"""Name normalisation: one comparable Latin form for a name in any script.
+
+Heavy lifting (transliteration, legal-form tables, person prefixes) comes from
+rigour; this package adds only what rigour lacks for screening.
+"""
+
+from clearance.names.normalize import NormalizedName, normalize_name
+from clearance.names.phonetics import skeleton
+
+__all__ = ["NormalizedName", "normalize_name", "skeleton"]

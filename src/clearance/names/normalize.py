@@ -1,0 +1,131 @@
+"""One comparable form for a name: Latin letters, lower case, without legal form or title.
+
+The steps, in order, and why:
+1. Unicode NFKC and removal of invisible characters (zero-width, bidi marks, soft
+   hyphens): evasion inserts them, and they change nothing a person sees.
+2. Transliteration of every script to Latin with rigour (Han → pinyin, Cyrillic,
+   Arabic, Greek, Hangul…). Look-alike letters from another script ("Сiti" with a
+   Cyrillic С) become their Latin twins on the way.
+3. Legal forms removed (rigour's tables, then the token list in vocabulary.py),
+   abbreviations expanded, honorifics stripped from persons' names.
+4. OCR folding inside tokens that mix letters and digits ("H1KV1S10N").
+Each step that changed something leaves a note, so explanations can say what was done.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import remove_org_types
+from rigour.text.translit import ascii_text
+
+from clearance.model import detect_script
+from clearance.names.vocabulary import (
+    ABBREVIATIONS,
+    CJK_LEGAL_FORMS,
+    HONORIFICS,
+    LEGAL_FORM_TOKENS,
+)
+
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Co", "Cs", "Cn"}
+_TOKEN = re.compile(r"[a-z0-9]+")
+_OCR = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_ORG_SCHEMATA = {"Organization", "Company", "LegalEntity", None}
+_PERSON_SCHEMATA = {"Person", "LegalEntity", None}
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedName:
+    original: str
+    tokens: tuple[str, ...]  # the comparable name parts, in order
+    script: str  # the script of the original ("Latin", "Han", "Cyrillic", "Mixed", …)
+    notes: tuple[str, ...]  # what normalisation did, in words
+
+    @property
+    def joined(self) -> str:
+        """The parts without spaces: compares "Hang Zhou" with "Hangzhou"."""
+        return "".join(self.tokens)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def strip_invisible(text: str) -> tuple[str, int]:
+    """Remove format and control characters (keeping ordinary whitespace)."""
+    kept = []
+    removed = 0
+    for char in text:
+        if char in " \t\n" or unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            kept.append(char)
+        else:
+            removed += 1
+    return "".join(kept), removed
+
+
+def _fold_ocr(token: str) -> str:
+    if token.isdigit() or token.isalpha():
+        return token
+    return token.translate(_OCR)
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
+    """Normalise a name for comparison; `schema` decides whether legal forms or titles go."""
+    notes: list[str] = []
+    text = unicodedata.normalize("NFKC", name)
+    text, invisible = strip_invisible(text)
+    if invisible:
+        notes.append(f"removed {invisible} invisible character(s)")
+    script = detect_script(text)
+    if script == "Mixed":
+        notes.append("mixed scripts (look-alike letters) folded to Latin")
+    elif script not in ("Latin", "Common"):
+        notes.append(f"transliterated from {script}")
+    if schema in _ORG_SCHEMATA and (stripped := _strip_cjk_legal_forms(text)) != text:
+        notes.append("removed legal form")
+        text = stripped
+    latin = ascii_text(text).casefold()
+    if schema in _ORG_SCHEMATA:
+        without_forms = remove_org_types(latin, replacement=" ")
+        if _TOKEN.search(without_forms) and without_forms != latin:
+            notes.append("removed legal form")
+            latin = without_forms
+    latin = latin.replace("'", "").replace("`", "")
+    tokens = [_fold_ocr(t) for t in _TOKEN.findall(latin)]
+    tokens = [ABBREVIATIONS.get(t, t) for t in tokens]
+    if schema in _ORG_SCHEMATA:
+        kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS]
+        if kept and len(kept) < len(tokens):
+            if "removed legal form" not in notes:
+                notes.append("removed legal form")
+            tokens = kept
+    if schema in _PERSON_SCHEMATA:
+        tokens = _strip_honorifics(tokens, notes)
+    return NormalizedName(name, tuple(tokens), script, tuple(notes))
+
+
+def _strip_cjk_legal_forms(text: str) -> str:
+    """Han/Hangul/Kana legal forms go before transliteration, while they are still words:
+    afterwards they are loose syllables ("gu fen you xian gong si")."""
+    for form in CJK_LEGAL_FORMS:
+        if text.endswith(form) and len(text) > len(form):
+            return text[: -len(form)].rstrip()
+        if text.startswith(form) and len(text) > len(form):
+            return text[len(form) :].lstrip()
+    return text
+
+
+def _strip_honorifics(tokens: list[str], notes: list[str]) -> list[str]:
+    """Drop titles at either end, keeping at least two name parts."""
+    start, end = 0, len(tokens)
+    while end - start > 2 and tokens[start] in HONORIFICS:
+        start += 1
+    while end - start > 2 and tokens[end - 1] in HONORIFICS:
+        end -= 1
+    if (start, end) != (0, len(tokens)):
+        notes.append("removed title(s) " + ", ".join(tokens[:start] + tokens[end:]))
+    return tokens[start:end]

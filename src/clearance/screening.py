@@ -1,0 +1,341 @@
+"""Screener — the public Python API: a party in, scored and explained hits out.
+
+    from clearance import Screener
+    screener = Screener.open()                 # the active snapshot of the store
+    hits = screener.screen("Hikvision", schema="Company", countries=["China"])
+
+The same query against the same snapshot always gives the same hits in the
+same order (sorted by score, ties by entity id).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from clearance.index import (
+    ScreeningIndex,
+    build_index,
+    index_path,
+    load_index,
+    save_index,
+)
+from clearance.index.build import normalize_identifier
+from clearance.matching.candidates import find_candidates
+from clearance.matching.explain import explain
+from clearance.matching.score import (
+    Feature,
+    birth_date_feature,
+    compare_names,
+    country_feature,
+    identifier_feature,
+)
+from clearance.model import SCHEMATA, Entity
+from clearance.names import NormalizedName, normalize_name
+from clearance.sources.common import country_code
+from clearance.store.store import Store
+
+#: chosen from `clearance evaluate` (docs/benchmarks.md)
+DEFAULT_THRESHOLD = 0.70
+#: hits below the threshold but above this are shown as near misses (match = False)
+REPORT_FLOOR = 0.5
+MAX_NAME_LENGTH = 500
+MAX_LIMIT = 500
+
+Allowed = Callable[[int], bool]
+
+#: which listed schemata a query of a given schema may match
+_COMPATIBLE = {
+    "Person": {"Person", "LegalEntity"},
+    "Organization": {"Organization", "Company", "LegalEntity"},
+    "Company": {"Organization", "Company", "LegalEntity"},
+    "LegalEntity": {"Person", "Organization", "Company", "LegalEntity"},
+    "Vessel": {"Vessel"},
+    "Aircraft": {"Aircraft"},
+}
+
+
+class QueryError(ValueError):
+    """A query that cannot be screened as given; the message says which field and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entity_id: str
+    dataset: str
+    schema: str
+    caption: str
+    matched_name: str
+    score: float
+    match: bool
+    explanation: str
+    lists: tuple[str, ...] = ()
+    as_of: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.entity_id,
+            "dataset": self.dataset,
+            "schema": self.schema,
+            "caption": self.caption,
+            "matched_name": self.matched_name,
+            "score": self.score,
+            "match": self.match,
+            "explanation": self.explanation,
+            "lists": list(self.lists),
+            "as_of": self.as_of,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated query: what `screen` compares."""
+
+    name: str
+    schema: str | None
+    countries: frozenset[str]
+    birth_date: str | None
+    identifiers: dict[str, str]  # normalised -> as given
+    datasets: frozenset[str] | None
+
+
+def parse_query(
+    name: str,
+    *,
+    schema: str | None = None,
+    countries: Iterable[str] = (),
+    birth_date: str | None = None,
+    identifiers: Iterable[str] = (),
+    datasets: Iterable[str] | None = None,
+) -> Query:
+    """Check and normalise every field of a query, or raise QueryError naming the field."""
+    if not isinstance(name, str) or not name.strip():
+        raise QueryError("name: must not be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise QueryError(f"name: {len(name)} characters, at most {MAX_NAME_LENGTH} allowed")
+    controls = [c for c in name if unicodedata.category(c) == "Cc" and c not in " \t"]
+    if controls:
+        raise QueryError(f"name: contains control character U+{ord(controls[0]):04X}")
+    if not normalize_name(name, schema).tokens:
+        raise QueryError(f"name: {name!r} has no letters or digits to compare")
+    if schema is not None and schema not in _COMPATIBLE:
+        raise QueryError(f"schema: {schema!r} is not one of {', '.join(SCHEMATA)}")
+    codes = set()
+    for country in countries:
+        code = country_code(country)
+        if code is None:
+            raise QueryError(f"country: {country!r} is not a known country name or ISO code")
+        codes.add(code)
+    return Query(
+        name=name,
+        schema=schema,
+        countries=frozenset(codes),
+        birth_date=parse_birth_date(birth_date) if birth_date else None,
+        identifiers={normalize_identifier(i): i for i in identifiers if normalize_identifier(i)},
+        datasets=frozenset(datasets) if datasets is not None else None,
+    )
+
+
+_BIRTH = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def parse_birth_date(text: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD (zero padding optional) as ISO; impossible dates refused."""
+    match = _BIRTH.match(text.strip())
+    if not match:
+        raise QueryError(f"birth_date: {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        when = date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise QueryError(f"birth_date: {text!r} is not a real date") from None
+    if when > date.today() or when.year < 1850:
+        raise QueryError(f"birth_date: {text!r} is not a plausible birth date")
+    if day:
+        return when.isoformat()
+    return f"{when.year:04d}-{when.month:02d}" if month else f"{when.year:04d}"
+
+
+class Screener:
+    """Screens parties against one snapshot's index."""
+
+    def __init__(
+        self,
+        index: ScreeningIndex,
+        *,
+        store: Store | None = None,
+        releases: Sequence[str] = (),
+        entities: Sequence[Entity] | None = None,
+        default_threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.index = index
+        self.default_threshold = default_threshold
+        self._store = store
+        self._releases = list(releases)
+        self._entities = entities
+
+    @property
+    def snapshot(self) -> str:
+        return self.index.snapshot
+
+    @classmethod
+    def open(cls, home: Path | str | None = None) -> Screener:
+        """The active snapshot of the store; its index is built on first use and kept."""
+        store = Store.open(home)
+        snapshot = store.active_snapshot()
+        if snapshot is None:
+            raise QueryError("no lists loaded yet: run `clearance update` or `clearance load`")
+        path = index_path(store.home, snapshot.id)
+        index = load_index(path)
+        releases = list(snapshot.releases.values())
+        if index is None:
+            as_of = {
+                dataset: store.release(release).published_at
+                for dataset, release in snapshot.releases.items()
+            }
+            index = build_index(store.iter_entities(releases), str(snapshot.id), as_of)
+            save_index(index, path)
+        return cls(index, store=store, releases=releases)
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Entity], snapshot: str = "memory") -> Screener:
+        """An in-memory screener, e.g. for a user's own list or for evaluation."""
+        kept = list(entities)
+        return cls(build_index(kept, snapshot), entities=kept)
+
+    def entities(self) -> Iterator[Entity]:
+        if self._entities is not None:
+            yield from self._entities
+        elif self._store is not None:
+            yield from self._store.iter_entities(self._releases)
+
+    def _allowed(self, query: Query) -> set[str] | None:
+        if query.schema is None:
+            return None
+        return _COMPATIBLE[query.schema]
+
+    def candidates(
+        self, name: str, *, schema: str | None = None, datasets: Iterable[str] | None = None
+    ) -> list[str]:
+        """Entity ids the index proposes before scoring (to measure candidate recall)."""
+        query = parse_query(name, schema=schema, datasets=datasets)
+        names = find_candidates(
+            self.index, normalize_name(query.name, query.schema), self._filter(query)
+        )
+        return list(
+            dict.fromkeys(self.index.entities[self.index.names[n].entity].id for n in names)
+        )
+
+    def _filter(self, query: Query) -> Allowed:
+        schemata = self._allowed(query)
+        datasets = query.datasets
+        entities = self.index.entities
+
+        def allowed(position: int) -> bool:
+            info = entities[position]
+            if schemata is not None and info.schema not in schemata:
+                return False
+            return datasets is None or info.dataset in datasets
+
+        return allowed
+
+    def screen(
+        self,
+        name: str,
+        *,
+        schema: str | None = None,
+        countries: Iterable[str] = (),
+        birth_date: str | None = None,
+        identifiers: Iterable[str] = (),
+        datasets: Iterable[str] | None = None,
+        threshold: float | None = None,
+        limit: int = 10,
+    ) -> list[Hit]:
+        query = parse_query(
+            name,
+            schema=schema,
+            countries=countries,
+            birth_date=birth_date,
+            identifiers=identifiers,
+            datasets=datasets,
+        )
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise QueryError(f"threshold: {threshold} is not between 0 and 1")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit: {limit} is not between 1 and {MAX_LIMIT}")
+        cutoff = self.default_threshold if threshold is None else threshold
+        return self._screen(query, cutoff, limit)
+
+    def _screen(self, query: Query, cutoff: float, limit: int) -> list[Hit]:
+        index = self.index
+        normalized = normalize_name(query.name, query.schema)
+        allowed = self._filter(query)
+        best: dict[int, Hit] = {}
+        positions: set[int] = set()
+        for value in query.identifiers:
+            positions.update(index.identifiers.get(value, ()))
+        candidate_names = find_candidates(index, normalized, allowed)
+        by_entity: dict[int, list[int]] = {}
+        for name_id in candidate_names:
+            by_entity.setdefault(index.names[name_id].entity, []).append(name_id)
+        for position in positions:
+            if allowed(position):
+                by_entity.setdefault(position, [])
+        for position, name_ids in by_entity.items():
+            hit = self._score_entity(query, normalized, position, name_ids, cutoff)
+            if hit is not None:
+                best[position] = hit
+        hits = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
+        return hits[:limit]
+
+    def _score_entity(
+        self,
+        query: Query,
+        normalized: NormalizedName,
+        position: int,
+        name_ids: list[int],
+        cutoff: float,
+    ) -> Hit | None:
+        index = self.index
+        info = index.entities[position]
+        if not name_ids:  # reached through an identifier only: compare with every name
+            name_ids = [i for i, n in enumerate(index.names) if n.entity == position]
+        best = None
+        for name_id in name_ids:
+            entry = index.names[name_id]
+            comparison = compare_names(normalized, entry.tokens, index)
+            if best is None or comparison.score > best[1].score:
+                best = (entry, comparison)
+        if best is None:
+            return None
+        entry, comparison = best
+        features: list[Feature] = [
+            f
+            for f in (
+                identifier_feature(query.identifiers, info),
+                birth_date_feature(query.birth_date, info),
+                country_feature(query.countries, info),
+            )
+            if f is not None
+        ]
+        score = round(min(1.0, max(0.0, comparison.score + sum(f.delta for f in features))), 4)
+        if score < min(cutoff, REPORT_FLOOR):
+            return None
+        return Hit(
+            entity_id=info.id,
+            dataset=info.dataset,
+            schema=info.schema,
+            caption=info.caption,
+            matched_name=entry.original,
+            score=score,
+            match=score >= cutoff,
+            explanation=explain(
+                normalized, entry.original, entry.kind, entry.notes, comparison, features, score
+            ),
+            lists=info.lists,
+            as_of=info.as_of,
+        )
