@@ -94,6 +94,11 @@ def detect_format(dataset: str, paths: Sequence[Path]) -> str:
     """
     if not paths:
         raise ValueError("no files given")
+    if dataset in DATASETS:
+        for file_set in DATASETS[dataset].file_sets:
+            names = [published.name for published in file_set.files]
+            if all(any(_matches(p, n) for n in names) for p in paths):
+                return file_set.format  # the publisher's own file names say it
     head = head_bytes(paths[0])
     if dataset in DATASETS:
         for file_set in DATASETS[dataset].file_sets:

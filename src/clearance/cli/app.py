@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from clearance.cli import data_commands
+from clearance.cli import data_commands, screen_commands
 
 EXIT_BAD_INPUT = 2
 
@@ -44,6 +44,7 @@ def main_options(
 
 
 data_commands.register(app)
+screen_commands.register(app)
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ from clearance.names import normalize_name, skeleton
 
 #: tokens shorter than this get no deletion keys: one edit in 3 letters is another word
 MIN_FUZZY_LENGTH = 4
+#: a token on this share of all names says little ("international", "trading", "ali")
+GENERIC_SHARE = 0.002
 
 
 def normalize_identifier(value: str) -> str:
@@ -69,6 +71,7 @@ class ScreeningIndex:
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # id value -> entities
     idf: list[float] = field(default_factory=list)
     max_idf: float = 1.0
+    generic_idf: float = 0.0  # the idf of a token on GENERIC_SHARE of all names
 
     def token_idf(self, token: str) -> float:
         token_id = self.token_ids.get(token)
@@ -139,6 +142,7 @@ def _finish(index: ScreeningIndex) -> None:
     total = max(len(index.names), 1)
     index.idf = [math.log((total + 1) / (len(p) + 0.5)) for p in index.postings]
     index.max_idf = math.log((total + 1) / 0.5)
+    index.generic_idf = math.log((total + 1) / (total * GENERIC_SHARE + 0.5))
     for token_id, token in enumerate(index.tokens):
         index.fuzzy.setdefault(token, []).append(token_id)
         if len(token) >= MIN_FUZZY_LENGTH:

@@ -30,7 +30,7 @@ def explain(
             for p in comparison.pairs
         )
         parts.append(f"parts: {aligned}")
-    if comparison.joined_similarity and comparison.joined_similarity >= comparison.score - 0.01:
+    if comparison.joined_similarity:
         parts.append(
             f"written without spaces the names are {comparison.joined_similarity:.0%} alike"
         )

@@ -20,8 +20,8 @@ from clearance.matching.tokens import token_similarity
 from clearance.model import IDENTIFIER_TYPES
 from clearance.names import NormalizedName
 
-#: matched information (sum of idf) at which a partial name gets full coverage credit
-INFO_FULL = 12.0
+#: matched information (idf above a generic word's, summed) for full coverage credit
+INFO_FULL = 4.0
 COVERAGE_BLEND = 0.5
 #: shortest spaceless form for which a whole-string comparison is trusted
 MIN_JOINED = 8
@@ -129,14 +129,17 @@ def _compare(
     got_c = sum(s * c_weights[j] for _i, j, s, _h in matched)
     dice = (got_q + got_c) / total
     cover = max(got_q / total_q if total_q else 0.0, got_c / total_c if total_c else 0.0)
-    information = min(got_q, got_c)
+    # information: how much more than a generic word the matched parts say
+    information = sum(s * max(0.0, c_weights[j] - index.generic_idf) for _i, j, s, _h in matched)
     credit = COVERAGE_BLEND * min(1.0, information / INFO_FULL)
     score = dice + credit * max(0.0, cover - dice)
-    joined = 0.0
+    joined = 0.0  # reported only when the spaceless comparison decided the score
     listed_joined = "".join(listed)
     if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:
-        joined = Levenshtein.normalized_similarity(query.joined, listed_joined)
-        score = max(score, joined * min(1.0, information / INFO_FULL + 0.5))
+        similarity = Levenshtein.normalized_similarity(query.joined, listed_joined)
+        by_joined = similarity * min(1.0, information / INFO_FULL + 0.5)
+        if by_joined > score:
+            score, joined = by_joined, similarity
     pairs = tuple(
         TokenPair(
             q_tokens[i],
