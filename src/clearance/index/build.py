@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
 from clearance.names import normalize_name, skeleton
@@ -33,8 +34,7 @@ def deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-@dataclass(frozen=True, slots=True)
-class EntityInfo:
+class EntityInfo(NamedTuple):
     """What a hit shows and what the non-name features compare, without the store."""
 
     id: str
@@ -48,8 +48,7 @@ class EntityInfo:
     identifiers: tuple[tuple[str, str, str], ...]  # (normalised value, type, as published)
 
 
-@dataclass(frozen=True, slots=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     entity: int  # position in ScreeningIndex.entities
     original: str
     kind: str
@@ -57,18 +56,67 @@ class NameEntry:
     notes: tuple[str, ...]
 
 
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+class Rows(Sequence[T]):
+    """A list of named tuples kept as plain tuples.
+
+    Unpickling tens of thousands of named tuples (or dataclasses) costs a
+    constructor call each; plain tuples load several times faster, and the
+    few rows a query touches are wrapped on access.
+    """
+
+    def __init__(
+        self, make: Callable[[Iterable[Any]], T], rows: list[tuple[Any, ...]] | None = None
+    ):
+        self._make = make
+        self._rows: list[tuple[Any, ...]] = rows if rows is not None else []
+
+    def append(self, row: T) -> None:
+        self._rows.append(tuple(row))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        if isinstance(i, slice):
+            return [self._make(r) for r in self._rows[i]]
+        return self._make(self._rows[i])
+
+    def field(self, i: int, position: int) -> Any:
+        """One field of one row without building the named tuple (hot loops)."""
+        return self._rows[i][position]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rows, (self._make, self._rows))
+
+
+def _name_rows() -> Rows[NameEntry]:
+    return Rows(NameEntry._make)
+
+
+def _entity_rows() -> Rows[EntityInfo]:
+    return Rows(EntityInfo._make)
+
+
 @dataclass
 class ScreeningIndex:
     snapshot: str
-    entities: list[EntityInfo] = field(default_factory=list)
-    names: list[NameEntry] = field(default_factory=list)
+    entities: Rows[EntityInfo] = field(default_factory=_entity_rows)
+    names: Rows[NameEntry] = field(default_factory=_name_rows)
     token_ids: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
-    postings: list[list[int]] = field(default_factory=list)  # token id -> name ids
-    fuzzy: dict[str, list[int]] = field(default_factory=dict)  # token or deletion -> token ids
-    skeletons: dict[str, list[int]] = field(default_factory=dict)  # skeleton -> token ids
-    joined: dict[str, list[int]] = field(default_factory=dict)  # spaceless name -> name ids
-    identifiers: dict[str, list[int]] = field(default_factory=dict)  # id value -> entities
+    # Lists while building, tuples once finished (tuples load three times faster).
+    postings: list[Sequence[int]] = field(default_factory=list)  # token id -> name ids
+    fuzzy: dict[str, Sequence[int]] = field(default_factory=dict)  # token/deletion -> token ids
+    skeletons: dict[str, Sequence[int]] = field(default_factory=dict)  # skeleton -> token ids
+    joined: dict[str, Sequence[int]] = field(default_factory=dict)  # spaceless name -> name ids
+    identifiers: dict[str, Sequence[int]] = field(default_factory=dict)  # id -> entities
     idf: list[float] = field(default_factory=list)
     max_idf: float = 1.0
     generic_idf: float = 0.0  # the idf of a token on GENERIC_SHARE of all names
@@ -106,9 +154,9 @@ def build_index(
     for entity in entities:
         position = len(index.entities)
         index.entities.append(_entity_info(entity, dates.get(entity.dataset)))
-        for value, type_, _published in index.entities[-1].identifiers:
+        for value, type_, _published in index.entities[position].identifiers:
             if IDENTIFIER_TYPES.get(type_, False):
-                index.identifiers.setdefault(value, []).append(position)
+                _add(index.identifiers, value, position)
         seen: set[tuple[str, ...]] = set()
         for name in entity.names:
             normalized = normalize_name(name.value, entity.schema)
@@ -123,9 +171,15 @@ def build_index(
             )
             for token in set(normalized.tokens):
                 _posting(index, token).append(name_id)
-            index.joined.setdefault(normalized.joined, []).append(name_id)
+            _add(index.joined, normalized.joined, name_id)
     _finish(index)
     return index
+
+
+def _add(table: dict[str, Sequence[int]], key: str, value: int) -> None:
+    entries = table.setdefault(key, [])
+    assert isinstance(entries, list), "index already finished"
+    entries.append(value)
 
 
 def _posting(index: ScreeningIndex, token: str) -> list[int]:
@@ -135,7 +189,9 @@ def _posting(index: ScreeningIndex, token: str) -> list[int]:
         index.token_ids[token] = token_id
         index.tokens.append(token)
         index.postings.append([])
-    return index.postings[token_id]
+    posting = index.postings[token_id]
+    assert isinstance(posting, list), "index already finished"
+    return posting
 
 
 def _finish(index: ScreeningIndex) -> None:
@@ -144,9 +200,13 @@ def _finish(index: ScreeningIndex) -> None:
     index.max_idf = math.log((total + 1) / 0.5)
     index.generic_idf = math.log((total + 1) / (total * GENERIC_SHARE + 0.5))
     for token_id, token in enumerate(index.tokens):
-        index.fuzzy.setdefault(token, []).append(token_id)
+        _add(index.fuzzy, token, token_id)
         if len(token) >= MIN_FUZZY_LENGTH:
             for key in deletions(token):
-                index.fuzzy.setdefault(key, []).append(token_id)
+                _add(index.fuzzy, key, token_id)
         if len(key := skeleton(token)) >= 2:
-            index.skeletons.setdefault(key, []).append(token_id)
+            _add(index.skeletons, key, token_id)
+    index.postings = [tuple(p) for p in index.postings]
+    for table in (index.fuzzy, index.skeletons, index.joined, index.identifiers):
+        for key, values in table.items():
+            table[key] = tuple(values)

@@ -7,6 +7,7 @@ sees half an index.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from clearance.index.build import ScreeningIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def index_path(home: Path, snapshot_id: int) -> Path:
@@ -35,11 +36,14 @@ def save_index(index: ScreeningIndex, path: Path) -> None:
 
 def load_index(path: Path) -> ScreeningIndex | None:
     """The index in `path`, or None if it is missing or from another format version."""
+    gc.disable()  # the loader makes millions of small objects; collecting mid-way is waste
     try:
         with path.open("rb") as handle:
             version, index = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError):
         return None
+    finally:
+        gc.enable()
     if version != FORMAT_VERSION or not isinstance(index, ScreeningIndex):
         return None
     return index

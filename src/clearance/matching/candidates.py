@@ -85,6 +85,6 @@ def find_candidates(
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
     ranked = sorted(
-        (n for n in scores if allowed(index.names[n].entity)), key=lambda n: (-scores[n], n)
+        (n for n in scores if allowed(index.names.field(n, 0))), key=lambda n: (-scores[n], n)
     )
     return ranked[:limit]
