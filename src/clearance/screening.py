@@ -227,12 +227,14 @@ class Screener:
             self.index, normalize_name(query.name, query.schema), self._filter(query)
         )
         return list(
-            dict.fromkeys(self.index.entities[self.index.names[n].entity].id for n in names)
+            dict.fromkeys(self.index.entities.field(self.index.names.field(n, 0), 0) for n in names)
         )
 
-    def _filter(self, query: Query) -> Allowed:
+    def _filter(self, query: Query) -> Allowed | None:
         schemata = self._allowed(query)
         datasets = query.datasets
+        if schemata is None and datasets is None:
+            return None
         entities = self.index.entities
 
         def allowed(position: int) -> bool:
@@ -281,9 +283,9 @@ class Screener:
         candidate_names = find_candidates(index, normalized, allowed)
         by_entity: dict[int, list[int]] = {}
         for name_id in candidate_names:
-            by_entity.setdefault(index.names[name_id].entity, []).append(name_id)
+            by_entity.setdefault(index.names.field(name_id, 0), []).append(name_id)
         for position in positions:
-            if allowed(position):
+            if allowed is None or allowed(position):
                 by_entity.setdefault(position, [])
         for position, name_ids in by_entity.items():
             hit = self._score_entity(query, normalized, position, name_ids, cutoff)

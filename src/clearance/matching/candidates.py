@@ -21,6 +21,8 @@ MAX_CANDIDATES = 60
 #: a token on more names than this share is too common to fetch on its own
 COMMON_SHARE = 0.02
 COMMON_FLOOR = 2000
+#: candidates sharing less than this share of the best candidate's weight are dropped
+RELATIVE_FLOOR = 0.3
 
 
 def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
@@ -56,7 +58,7 @@ def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
 def find_candidates(
     index: ScreeningIndex,
     query: NormalizedName,
-    allowed: Callable[[int], bool],
+    allowed: Callable[[int], bool] | None,
     limit: int = MAX_CANDIDATES,
 ) -> list[int]:
     """Name ids worth scoring, best first; `allowed(entity position)` filters schema/dataset."""
@@ -84,7 +86,18 @@ def find_candidates(
                 scores[name_id] += weight
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
-    ranked = sorted(
-        (n for n in scores if allowed(index.names.field(n, 0))), key=lambda n: (-scores[n], n)
-    )
-    return ranked[:limit]
+    if not scores:
+        return []
+    # Names sharing only a small part of what the best candidates share are not
+    # worth scoring: their name score cannot come near a match.
+    floor = max(scores.values()) * RELATIVE_FLOOR
+    ranked = sorted((n for n, v in scores.items() if v >= floor), key=lambda n: (-scores[n], n))
+    if allowed is None:
+        return ranked[:limit]
+    kept = []
+    for name_id in ranked:
+        if allowed(index.names.field(name_id, 0)):
+            kept.append(name_id)
+            if len(kept) == limit:
+                break
+    return kept

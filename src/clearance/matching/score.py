@@ -78,7 +78,7 @@ def compare_names(
     query: NormalizedName, listed: tuple[str, ...], index: ScreeningIndex
 ) -> NameComparison:
     best = _compare(query, query.tokens, listed, index)
-    if len(query.tokens) > 1 or len(listed) > 1:
+    if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
         q_merged = merge_runs(query.tokens, set(listed))
         c_merged = merge_runs(listed, set(query.tokens))
         for q_tokens, c_tokens in ((q_merged, listed), (query.tokens, c_merged)):
