@@ -28,6 +28,7 @@ from clearance.index.build import normalize_identifier
 from clearance.matching.candidates import find_candidates
 from clearance.matching.explain import explain
 from clearance.matching.score import (
+    ABJAD_SCRIPTS,
     Feature,
     birth_date_feature,
     compare_names,
@@ -47,6 +48,9 @@ MAX_NAME_LENGTH = 500
 MAX_LIMIT = 500
 
 Allowed = Callable[[int], bool]
+_PERSONS = {"Person", "LegalEntity"}
+_PERSONS_OR_UNKNOWN = {"Person", "LegalEntity", None}
+ABJAD_NOTES = tuple(f"from {script}" for script in ABJAD_SCRIPTS)
 
 #: which listed schemata a query of a given schema may match
 _COMPATIBLE = {
@@ -307,9 +311,13 @@ class Screener:
         if not name_ids:  # reached through an identifier only: compare with every name
             name_ids = [i for i, n in enumerate(index.names) if n.entity == position]
         best = None
+        initials = info.schema in _PERSONS and query.schema in _PERSONS_OR_UNKNOWN
         for name_id in name_ids:
             entry = index.names[name_id]
-            comparison = compare_names(normalized, entry.tokens, index)
+            abjad = any(note.endswith(ABJAD_NOTES) for note in entry.notes)
+            comparison = compare_names(
+                normalized, entry.tokens, index, initials=initials, listed_abjad=abjad
+            )
             if best is None or comparison.score > best[1].score:
                 best = (entry, comparison)
         if best is None:

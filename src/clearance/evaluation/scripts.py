@@ -22,16 +22,28 @@ _APOSTROPHES = re.compile(r"['`´ʹʺʻʼʽ’‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def normalise(text: str) -> str:
     """Lower-case ASCII words: what the benchmark treats as "the same name".
 
     Used to keep variations from colliding with other listed names and to keep
     negatives off the lists; apostrophes vanish ("O'Brien" = "OBrien"), any other
-    punctuation separates words.
+    punctuation separates words, and Han characters become pinyin syllables
+    ("张雷" = "zhang lei", as the lists write Chinese names).
     """
+    if _HAN_RUN.search(text):
+        text = _HAN_RUN.sub(lambda m: " " + " ".join(_pinyin(m.group())) + " ", text)
     ascii_text = anyascii(text).lower()
     ascii_text = _APOSTROPHES.sub("", ascii_text)
     return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def _pinyin(han: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return list(lazy_pinyin(han))
 
 
 def compact(token: str) -> str:
@@ -167,9 +179,9 @@ def _han_for_syllables() -> tuple[dict[str, str], dict[str, str]]:
         except UnicodeEncodeError:
             continue
         syllable = reading(char)
-        if encoded[0] < 0xD8 and syllable and syllable not in common:
-            if lazy_pinyin(char) == [syllable]:
-                common[syllable] = char
+        level_one = encoded[0] < 0xD8
+        if level_one and syllable and syllable not in common and lazy_pinyin(char) == [syllable]:
+            common[syllable] = char
     return {**common, **given, **family}, {**common, **family, **given}
 
 
@@ -270,6 +282,10 @@ def latin_to_cyrillic(text: str) -> str:
                         cyr = "э"
                     elif latin == "y" and i > 0 and lower[i - 1] in "aeiou":
                         cyr = "й"
+                    elif latin == "i" and i == len(lower) - 1 and lower[i - 1] in "aeou":
+                        cyr = "й"  # Nikolai: Николай
+                    elif latin == "y" and i == len(lower) - 1 and i > 1:
+                        cyr = "ий"  # Dmitry, Vitaly: Дмитрий, Виталий
                     elif latin == "c" and lower[i + 1 : i + 2] in ("e", "i", "y"):
                         cyr = "ц"
                     pieces.append(cyr)
@@ -291,7 +307,8 @@ _AR_LETTERS = {
     "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ک": "k", "ل": "l", "م": "m",
     "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y", "ی": "y", "ى": "a", "پ": "p",
     "چ": "ch", "ژ": "zh", "گ": "g", "ۀ": "a", "ە": "a", "ټ": "t", "ځ": "z", "څ": "ts",
-    "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "x", "ڼ": "n", "ې": "e", "ۍ": "ai",
+    "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "x", "ڼ": "n", "ې": "e", "ۍ": "ai", "ھ": "h",
+    "ہ": "h", "ۃ": "a", "ێ": "e", "ڤ": "v", "ڨ": "g",
 }  # fmt: skip
 
 
@@ -301,6 +318,7 @@ def arabic_to_latin(text: str, system: str, rng: random.Random) -> str:
     Arabic writes no short vowels, so a real romaniser guesses them; "vocalised"
     puts an "a" or "e" between consonants that stand together, as clerks do.
     """
+    text = unicodedata.normalize("NFKC", text)  # presentation forms (ﺁ) to letters
     article = rng.choice(["al-", "el-", "al ", "el ", "al"])
     out: list[str] = []
     for word in _words(text):
@@ -314,16 +332,20 @@ def arabic_to_latin(text: str, system: str, rng: random.Random) -> str:
         pieces: list[str] = []
         for i, char in enumerate(body):
             final = i == len(body) - 1
+            near_alif = (i > 0 and body[i - 1] == "ا") or body[i + 1 : i + 2] == "ا"
             if char in "يی" and i > 0:
                 if final:
                     pieces.append("i")
-                elif system == "vocalised":
-                    pieces.append(rng.choice(["i", "i", "ee", "y"]))
+                elif system == "vocalised" and not near_alif:
+                    pieces.append(rng.choice(["i", "i", "ee"]))
                 else:
                     pieces.append("y")
                 continue
-            if char == "و" and i > 0 and system == "vocalised":
-                pieces.append(rng.choice(["u", "o", "ou", "w"]) if not final else "u")
+            if char == "و" and i > 0 and system == "vocalised" and not near_alif:
+                pieces.append(rng.choice(["u", "u", "o", "ou"]))
+                continue
+            if char == "ع" and i == 0:
+                pieces.append("a" if system == "vocalised" else "'a")
                 continue
             pieces.append(_AR_LETTERS.get(char, ""))
         latin = "".join(pieces)
@@ -334,26 +356,19 @@ def arabic_to_latin(text: str, system: str, rng: random.Random) -> str:
 
 
 def _insert_vowels(word: str, rng: random.Random) -> str:
-    """Put a vowel inside every cluster of two consonants, except known digraphs."""
-    digraphs = ("th", "kh", "dh", "sh", "gh", "ch", "zh", "ts")
+    """Guess short vowels: break a consonant pair at the start and any run of three."""
+    units = re.findall(r"th|kh|dh|sh|gh|ch|zh|ts|.", word)
     out = ""
-    i = 0
-    while i < len(word):
-        step = 2 if word[i : i + 2] in digraphs else 1
-        unit = word[i : i + step]
-        nxt = word[i + step : i + step + 1]
+    run = 0
+    for i, unit in enumerate(units):
+        if unit[0] in "aeiou'":
+            run = 0
+        else:
+            if run >= 2 or (run == 1 and i == 1):
+                out += rng.choice("aaeu")
+                run = 0
+            run += 1
         out += unit
-        if (
-            nxt
-            and unit[-1] not in "aeiou'"
-            and nxt not in "aeiou'"
-            and i + step < len(word) - 0
-            and i > 0
-        ):
-            out += rng.choice("aae")
-        elif nxt and i == 0 and unit not in "aeiou'" and nxt not in "aeiou'":
-            out += rng.choice("aaeu")
-        i += step
     return out
 
 
@@ -434,12 +449,12 @@ _LATIN_TO_GREEK = {
         ("th", "θ"), ("ch", "χ"), ("kh", "χ"), ("ph", "φ"), ("ps", "ψ"), ("ks", "ξ"),
         ("sh", "σ"), ("ou", "ου"), ("oo", "ου"), ("ee", "ι"), ("mp", "μπ"), ("nt", "ντ"),
         ("b", "μπ"), ("d", "ντ"), ("g", "γκ"), ("j", "τζ"), ("c", "κ"), ("u", "ου"),
-        ("w", "ου"), ("h", ""), ("y", "ι"), ("q", "κ"),
+        ("w", "ου"), ("h", "χ"), ("y", "ι"), ("q", "κ"),
     ],
     "letterwise": [
         ("th", "θ"), ("ch", "χ"), ("kh", "χ"), ("ph", "φ"), ("ps", "ψ"), ("ks", "ξ"),
         ("b", "β"), ("d", "δ"), ("g", "γ"), ("j", "ζ"), ("c", "κ"), ("u", "υ"), ("w", "ω"),
-        ("h", "η"), ("y", "υ"), ("q", "κ"),
+        ("h", "χ"), ("y", "υ"), ("q", "κ"),
     ],
 }  # fmt: skip
 _GREEK_BASE = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
-from clearance.names import normalize_name, skeleton
+from clearance.names import normalize_name, romanization_fold, skeleton
 
 #: tokens shorter than this get no deletion keys: one edit in 3 letters is another word
 MIN_FUZZY_LENGTH = 4
@@ -115,6 +115,7 @@ class ScreeningIndex:
     postings: list[Sequence[int]] = field(default_factory=list)  # token id -> name ids
     fuzzy: dict[str, Sequence[int]] = field(default_factory=dict)  # token/deletion -> token ids
     skeletons: dict[str, Sequence[int]] = field(default_factory=dict)  # skeleton -> token ids
+    folded: dict[str, Sequence[int]] = field(default_factory=dict)  # romanization fold -> ids
     joined: dict[str, Sequence[int]] = field(default_factory=dict)  # spaceless name -> name ids
     identifiers: dict[str, Sequence[int]] = field(default_factory=dict)  # id -> entities
     idf: list[float] = field(default_factory=list)
@@ -206,7 +207,9 @@ def _finish(index: ScreeningIndex) -> None:
                 _add(index.fuzzy, key, token_id)
         if len(key := skeleton(token)) >= 2:
             _add(index.skeletons, key, token_id)
+        if len(token) >= MIN_FUZZY_LENGTH:
+            _add(index.folded, romanization_fold(token), token_id)
     index.postings = [tuple(p) for p in index.postings]
-    for table in (index.fuzzy, index.skeletons, index.joined, index.identifiers):
+    for table in (index.fuzzy, index.skeletons, index.folded, index.joined, index.identifiers):
         for key, values in table.items():
             table[key] = tuple(values)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
 from clearance.matching.tokens import token_similarity
-from clearance.names import NormalizedName, skeleton
+from clearance.names import NormalizedName, romanization_fold, skeleton
 
 #: names kept for full scoring
 MAX_CANDIDATES = 60
@@ -33,9 +33,11 @@ def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
             ids.update(index.fuzzy.get(key, ()))
     if len(key := skeleton(token)) >= 3:
         ids.update(index.skeletons.get(key, ()))
+    if len(token) >= MIN_FUZZY_LENGTH:
+        ids.update(index.folded.get(romanization_fold(token), ()))
     found = {}
     for token_id in ids:
-        similarity, _ = token_similarity(token, index.tokens[token_id])
+        similarity, _ = token_similarity(token, index.tokens[token_id], True, True)
         if similarity > 0:
             found[token_id] = similarity
     return found

@@ -10,6 +10,7 @@ _HOW = {
     "typo": "≈ (spelling)",
     "initial": "≈ (initial)",
     "sound": "≈ (same consonants)",
+    "romanization": "≈ (other romanisation)",
 }
 
 

@@ -25,6 +25,8 @@ INFO_FULL = 4.0
 COVERAGE_BLEND = 0.5
 #: shortest spaceless form for which a whole-string comparison is trusted
 MIN_JOINED = 8
+#: below this, spaceless forms of different names are alike by chance
+MIN_JOINED_SIMILARITY = 0.85
 #: weight of an initial relative to the part it abbreviates
 INITIAL_WEIGHT = 0.4
 
@@ -74,16 +76,28 @@ def merge_runs(tokens: tuple[str, ...], known: set[str], longest: int = 4) -> tu
     return tuple(merged)
 
 
+ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
+#: scripts whose tokens are syllables: a missing one makes another name
+SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
+
+
 def compare_names(
-    query: NormalizedName, listed: tuple[str, ...], index: ScreeningIndex
+    query: NormalizedName,
+    listed: tuple[str, ...],
+    index: ScreeningIndex,
+    *,
+    initials: bool = True,
+    listed_abjad: bool = False,
 ) -> NameComparison:
-    best = _compare(query, query.tokens, listed, index)
+    """Compare a query with one listed name (tokens as normalised in the index)."""
+    options = (initials, listed_abjad or query.script in ABJAD_SCRIPTS)
+    best = _compare(query, query.tokens, listed, index, options)
     if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
         q_merged = merge_runs(query.tokens, set(listed))
         c_merged = merge_runs(listed, set(query.tokens))
         for q_tokens, c_tokens in ((q_merged, listed), (query.tokens, c_merged)):
             if (q_tokens, c_tokens) != (query.tokens, listed):
-                other = _compare(query, q_tokens, c_tokens, index)
+                other = _compare(query, q_tokens, c_tokens, index, options)
                 if other.score >= best.score:
                     best = other
     return best
@@ -94,20 +108,21 @@ def _compare(
     q_tokens: tuple[str, ...],
     listed: tuple[str, ...],
     index: ScreeningIndex,
+    options: tuple[bool, bool],
 ) -> NameComparison:
     q_weights = [index.token_idf(t) for t in q_tokens]
     c_weights = [index.token_idf(t) for t in listed]
-    options = []
+    pairs: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(q_tokens):
         for j, c in enumerate(listed):
-            similarity, how = token_similarity(q, c)
+            similarity, how = token_similarity(q, c, *options)
             if similarity > 0:
-                options.append((similarity, -i, -j, how))
-    options.sort(reverse=True)
+                pairs.append((similarity, -i, -j, how))
+    pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[int, int, float, str]] = []
-    for similarity, neg_i, neg_j, how in options:
+    for similarity, neg_i, neg_j, how in pairs:
         i, j = -neg_i, -neg_j
         if i in used_q or j in used_c:
             continue
@@ -132,15 +147,18 @@ def _compare(
     # information: how much more than a generic word the matched parts say
     information = sum(s * max(0.0, c_weights[j] - index.generic_idf) for _i, j, s, _h in matched)
     credit = COVERAGE_BLEND * min(1.0, information / INFO_FULL)
+    if len(matched) < 2 or query.script in SYLLABIC_SCRIPTS:
+        # one shared part is not a partial name, and a missing syllable is another name
+        credit = 0.0
     score = dice + credit * max(0.0, cover - dice)
     joined = 0.0  # reported only when the spaceless comparison decided the score
     listed_joined = "".join(listed)
     if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:
         similarity = Levenshtein.normalized_similarity(query.joined, listed_joined)
         by_joined = similarity * min(1.0, information / INFO_FULL + 0.5)
-        if by_joined > score:
+        if similarity >= MIN_JOINED_SIMILARITY and by_joined > score:
             score, joined = by_joined, similarity
-    pairs = tuple(
+    aligned = tuple(
         TokenPair(
             q_tokens[i],
             listed[j],
@@ -152,7 +170,7 @@ def _compare(
     )
     return NameComparison(
         score=min(1.0, score),
-        pairs=pairs,
+        pairs=aligned,
         unmatched_query=tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
         unmatched_listed=tuple(t for j, t in enumerate(listed) if j not in used_c),
         joined_similarity=round(joined, 4),

@@ -5,6 +5,6 @@ rigour; this package adds only what rigour lacks for screening.
 """
 
 from clearance.names.normalize import NormalizedName, normalize_name
-from clearance.names.phonetics import skeleton
+from clearance.names.phonetics import romanization_fold, skeleton
 
-__all__ = ["NormalizedName", "normalize_name", "skeleton"]
+__all__ = ["NormalizedName", "normalize_name", "romanization_fold", "skeleton"]

@@ -23,8 +23,11 @@ from rigour.names import remove_org_types
 from rigour.text.translit import ascii_text
 
 from clearance.model import detect_script
+from clearance.names.hangul import romanize_hangul
+from clearance.names.homoglyphs import fold_homoglyphs
 from clearance.names.vocabulary import (
     ABBREVIATIONS,
+    ARTICLES,
     CJK_LEGAL_FORMS,
     HONORIFICS,
     LEGAL_FORM_TOKENS,
@@ -33,6 +36,9 @@ from clearance.names.vocabulary import (
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Co", "Cs", "Cn"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _OCR = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_QUOTES = re.compile(r"[\"“”„«»‹›「」『』]")
+#: dotted honorifics the token list cannot see once the dots are gone ("H.E.")
+_HONORIFIC_PREFIX = re.compile(r"^\s*(?:h\.\s?e\.|his excellency|her excellency|judge)\s+", re.I)
 _ORG_SCHEMATA = {"Organization", "Company", "LegalEntity", None}
 _PERSON_SCHEMATA = {"Person", "LegalEntity", None}
 
@@ -82,13 +88,22 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
         notes.append(f"removed {invisible} invisible character(s)")
     script = detect_script(text)
     if script == "Mixed":
-        notes.append("mixed scripts (look-alike letters) folded to Latin")
+        text, folded = fold_homoglyphs(text)
+        if folded:
+            notes.append(f"{folded} look-alike letter(s) from another script read as Latin")
+        if detect_script(text) == "Latin":
+            script = "Latin"
+    if script == "Mixed":
+        notes.append("mixed scripts transliterated")
     elif script not in ("Latin", "Common"):
         notes.append(f"transliterated from {script}")
     if schema in _ORG_SCHEMATA and (stripped := _strip_cjk_legal_forms(text)) != text:
         notes.append("removed legal form")
         text = stripped
-    latin = ascii_text(text).casefold()
+    text = _QUOTES.sub("", text)
+    text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
+    latin = romanize_hangul(text) if script == "Hangul" else text
+    latin = ascii_text(latin).casefold()
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
         if _TOKEN.search(without_forms) and without_forms != latin:
@@ -99,6 +114,8 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     tokens = [ABBREVIATIONS.get(t, t) for t in tokens]
     if schema in _ORG_SCHEMATA:
         kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS]
+        if len(kept) > 1 and kept[0] in ARTICLES:
+            kept = kept[1:]
         if kept and len(kept) < len(tokens):
             if "removed legal form" not in notes:
                 notes.append("removed legal form")

@@ -1,22 +1,68 @@
 """A consonant skeleton: a sound key that survives dropped vowels and doubled letters.
 
 Metaphone treats "Mhmmd" and "Muhammad" differently; list evasion and
-abbreviation typically drop vowels, so this key keeps the first letter and the
-consonants in order, without h/w/y and without repeats.
+abbreviation drop vowels, and Arabic script writes none, so this key keeps only
+the consonants in order, without h/w/y, with q/c read as k, without repeats:
+"Muhammad", "Mohamed" and "mhmd" all give "mmd" → "md".
 """
 
 from __future__ import annotations
 
 _DROP = set("aeiouyhw")
+_SAME = str.maketrans({"q": "k", "c": "k", "v": "f", "z": "s"})
 
 
 def skeleton(token: str) -> str:
-    if not token:
-        return ""
-    out = [token[0]]
-    for char in token[1:]:
+    out: list[str] = []
+    for char in token.translate(_SAME):
         if char in _DROP or not char.isalpha():
             continue
-        if out[-1] != char:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
+
+
+#: spelling conventions of romanisation systems (German, French, English, scholarly),
+#: longest first, mapped to one spelling: "tsch", "tch", "ch" and "kh" become "h"…
+_ROMANIZATION = (
+    ("tsch", "c"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("x", "ks"),
+)
+_ROMANIZATION_LETTERS = str.maketrans(
+    {"w": "v", "y": "i", "j": "i", "q": "k", "z": "s", "e": "i", "o": "u", "c": "c"}
+)
+
+
+def romanization_fold(token: str) -> str:
+    """One spelling for the romanisations of the same sounds, doubled letters single.
+
+    Coarse on purpose: it is only used to compare two tokens that already failed
+    a plain comparison, with a discount on the result.
+    """
+    for old, new in _ROMANIZATION:
+        if old in token:
+            token = token.replace(old, new)
+    token = token.translate(_ROMANIZATION_LETTERS)
+    out: list[str] = []
+    for char in token:
+        if not out or out[-1] != char:
             out.append(char)
     return "".join(out)

@@ -202,3 +202,6 @@ CJK_LEGAL_FORMS = (
     "集团",
     "集團",
 )
+
+#: leading articles of organisation names ("The IRGC"), dropped when more words follow
+ARTICLES = frozenset({"the", "la", "le", "les", "los", "las", "il", "der", "die", "das"})
