@@ -19,11 +19,14 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
 from clearance.names import normalize_name, romanization_fold, skeleton
+from clearance.names.vocabulary import GENERIC_WORDS
 
 #: tokens shorter than this get no deletion keys: one edit in 3 letters is another word
 MIN_FUZZY_LENGTH = 4
 #: a token on this share of all names says little ("international", "trading", "ali")
 GENERIC_SHARE = 0.002
+#: weight of a token not on any list, relative to the rarest listed one
+UNKNOWN_TOKEN_SHARE = 0.75
 
 
 def normalize_identifier(value: str) -> str:
@@ -123,8 +126,12 @@ class ScreeningIndex:
     generic_idf: float = 0.0  # the idf of a token on GENERIC_SHARE of all names
 
     def token_idf(self, token: str) -> float:
+        """A token's weight; one the lists never use counts as rare, but not rarest:
+        it is as likely a misspelling as a distinctive word."""
         token_id = self.token_ids.get(token)
-        return self.max_idf if token_id is None else self.idf[token_id]
+        if token_id is None:
+            return UNKNOWN_TOKEN_SHARE * self.max_idf
+        return self.idf[token_id]
 
 
 def _entity_info(entity: Entity, as_of: str | None) -> EntityInfo:
@@ -197,9 +204,16 @@ def _posting(index: ScreeningIndex, token: str) -> list[int]:
 
 def _finish(index: ScreeningIndex) -> None:
     total = max(len(index.names), 1)
-    index.idf = [math.log((total + 1) / (len(p) + 0.5)) for p in index.postings]
     index.max_idf = math.log((total + 1) / 0.5)
     index.generic_idf = math.log((total + 1) / (total * GENERIC_SHARE + 0.5))
+    index.idf = [
+        min(idf, index.generic_idf / 2) if token in GENERIC_WORDS else idf
+        for token, idf in zip(
+            index.tokens,
+            (math.log((total + 1) / (len(p) + 0.5)) for p in index.postings),
+            strict=True,
+        )
+    ]
     for token_id, token in enumerate(index.tokens):
         _add(index.fuzzy, token, token_id)
         if len(token) >= MIN_FUZZY_LENGTH:

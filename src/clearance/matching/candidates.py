@@ -16,6 +16,8 @@ from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
 from clearance.matching.tokens import token_similarity
 from clearance.names import NormalizedName, romanization_fold, skeleton
 
+#: tokens this long are also looked up two edits away
+TWO_EDIT_LENGTH = 7
 #: names kept for full scoring
 MAX_CANDIDATES = 60
 #: a token on more names than this share is too common to fetch on its own
@@ -29,7 +31,10 @@ def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
     """Index token id -> similarity, for index tokens alike enough to the query token."""
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
-        for key in deletions(token):
+        once = deletions(token)
+        if len(token) >= TWO_EDIT_LENGTH:  # long tokens: two edits ("kaesrsky")
+            once = once.union(*(deletions(d) for d in once))
+        for key in once:
             ids.update(index.fuzzy.get(key, ()))
     if len(key := skeleton(token)) >= 3:
         ids.update(index.skeletons.get(key, ()))

@@ -30,6 +30,9 @@ MIN_JOINED_SIMILARITY = 0.85
 #: weight of an initial relative to the part it abbreviates
 INITIAL_WEIGHT = 0.4
 
+#: a single-word name matched only approximately
+SINGLE_TOKEN_DISCOUNT = 0.95
+
 BIRTH_DATE_EXACT = 0.06
 BIRTH_YEAR = 0.03
 BIRTH_CONFLICT = -0.15
@@ -112,11 +115,13 @@ def _compare(
 ) -> NameComparison:
     q_weights = [index.token_idf(t) for t in q_tokens]
     c_weights = [index.token_idf(t) for t in listed]
+    # pinyin or Hangul syllables form a closed set: a "typo" there is another character
+    syllabic = query.script in SYLLABIC_SCRIPTS
     pairs: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(q_tokens):
         for j, c in enumerate(listed):
             similarity, how = token_similarity(q, c, *options)
-            if similarity > 0:
+            if similarity > 0 and (how == "exact" or not syllabic):
                 pairs.append((similarity, -i, -j, how))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
@@ -151,6 +156,8 @@ def _compare(
         # one shared part is not a partial name, and a missing syllable is another name
         credit = 0.0
     score = dice + credit * max(0.0, cover - dice)
+    if len(q_tokens) == 1 and len(listed) == 1 and matched and matched[0][3] != "exact":
+        score *= SINGLE_TOKEN_DISCOUNT  # one misspelt word: "Oprea" is not "Opera"
     joined = 0.0  # reported only when the spaceless comparison decided the score
     listed_joined = "".join(listed)
     if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:

@@ -21,6 +21,9 @@ INITIAL_SIMILARITY = 0.75
 SKELETON_SIMILARITY = 0.8
 #: a match only after folding romanisation conventions is a little less certain
 ROMANIZATION_DISCOUNT = 0.95
+MIN_FOLDED_SIMILARITY = 0.8
+#: syllables ("jung", "yong") are too short to compare after folding
+MIN_FOLD_LENGTH = 5
 
 
 @lru_cache(maxsize=500_000)
@@ -46,10 +49,10 @@ def token_similarity(
     similarity = OSA.normalized_similarity(a, b)  # a swap of two letters is one edit
     if similarity >= MIN_TOKEN_SIMILARITY:
         return similarity, "typo"
-    folded_a, folded_b = romanization_fold(a), romanization_fold(b)
-    if min(len(folded_a), len(folded_b)) >= 3:
+    if short >= MIN_FOLD_LENGTH:
+        folded_a, folded_b = romanization_fold(a), romanization_fold(b)
         folded = OSA.normalized_similarity(folded_a, folded_b) * ROMANIZATION_DISCOUNT
-        if folded >= MIN_TOKEN_SIMILARITY:
+        if folded >= MIN_FOLDED_SIMILARITY:
             return folded, "romanization"
     if abjad and (_vowelless(a) or _vowelless(b)) and max(len(a), len(b)) <= 3 * short:
         # written without vowels (abbreviation, Arabic transliteration): compare sounds

@@ -103,13 +103,12 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     text = _QUOTES.sub("", text)
     text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
     latin = romanize_hangul(text) if script == "Hangul" else text
-    latin = ascii_text(latin).casefold()
+    latin = ascii_text(latin).casefold().replace("'", "").replace("`", "")
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
         if _TOKEN.search(without_forms) and without_forms != latin:
             notes.append("removed legal form")
             latin = without_forms
-    latin = latin.replace("'", "").replace("`", "")
     tokens = [_fold_ocr(t) for t in _TOKEN.findall(latin)]
     tokens = [ABBREVIATIONS.get(t, t) for t in tokens]
     if schema in _ORG_SCHEMATA:

@@ -205,3 +205,16 @@ CJK_LEGAL_FORMS = (
 
 #: leading articles of organisation names ("The IRGC"), dropped when more words follow
 ARTICLES = frozenset({"the", "la", "le", "les", "los", "las", "il", "der", "die", "das"})
+
+#: words that describe a business rather than name it; their weight is capped
+#: low so that "Technology", "Trading" or "International" barely count
+GENERIC_WORDS = frozenset(
+    """
+    technology technologies tech trading trade traders international global group holding
+    holdings industries industry industrial import export imports exports services service
+    enterprise enterprises general development investment investments management
+    manufacturing engineering electronics electronic systems solutions logistics shipping
+    consulting partners resources energy products supply network networks digital science
+    sciences research institute center centre company corporation limited new world
+    """.split()
+)
