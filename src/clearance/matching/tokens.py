@@ -18,6 +18,7 @@ from clearance.names import romanization_fold, skeleton
 #: below this two tokens are not considered the same name part at all
 MIN_TOKEN_SIMILARITY = 0.76  # excludes one edit in four letters ("jong"/"song")
 INITIAL_SIMILARITY = 0.75
+SWAP_SIMILARITY = 0.8
 SKELETON_SIMILARITY = 0.8
 #: a match only after folding romanisation conventions is a little less certain
 ROMANIZATION_DISCOUNT = 0.95
@@ -49,6 +50,8 @@ def token_similarity(
     similarity = OSA.normalized_similarity(a, b)  # a swap of two letters is one edit
     if similarity >= MIN_TOKEN_SIMILARITY:
         return similarity, "typo"
+    if len(a) == len(b) and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
+        return SWAP_SIMILARITY, "typo"  # "Maas" for "Masa": two letters swapped
     if short >= MIN_FOLD_LENGTH:
         folded_a, folded_b = romanization_fold(a), romanization_fold(b)
         folded = OSA.normalized_similarity(folded_a, folded_b) * ROMANIZATION_DISCOUNT
@@ -57,10 +60,11 @@ def token_similarity(
     if abjad and (_vowelless(a) or _vowelless(b)) and max(len(a), len(b)) <= 3 * short:
         # written without vowels (abbreviation, Arabic transliteration): compare sounds
         key_a, key_b = skeleton(a), skeleton(b)
-        if key_a == key_b and len(key_a) >= 3:
+        if key_a == key_b and len(key_a) >= 2:
             return SKELETON_SIMILARITY, "sound"
     return 0.0, ""
 
 
 def _vowelless(token: str) -> bool:
-    return not any(c in "aeiouy" for c in token[1:])
+    """Written without short vowels (y and w stand for consonants there)."""
+    return len(token) >= 3 and not any(c in "aeiou" for c in token[1:])

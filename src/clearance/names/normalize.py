@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
 from rigour.names import remove_org_types
 from rigour.text.translit import ascii_text
 
@@ -31,11 +33,13 @@ from clearance.names.vocabulary import (
     CJK_LEGAL_FORMS,
     HONORIFICS,
     LEGAL_FORM_TOKENS,
+    LONG_LEGAL_FORM_WORDS,
 )
 
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Co", "Cs", "Cn"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _OCR = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_ARTICLE_JOINED = re.compile(r"^al[a-z]{3,}$").match
 _QUOTES = re.compile(r"[\"“”„«»‹›「」『』]")
 #: dotted honorifics the token list cannot see once the dots are gone ("H.E.")
 _HONORIFIC_PREFIX = re.compile(r"^\s*(?:h\.\s?e\.|his excellency|her excellency|judge)\s+", re.I)
@@ -104,15 +108,19 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
     latin = romanize_hangul(text) if script == "Hangul" else text
     latin = ascii_text(latin).casefold().replace("'", "").replace("`", "")
+    latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
         if _TOKEN.search(without_forms) and without_forms != latin:
             notes.append("removed legal form")
             latin = without_forms
-    tokens = [_fold_ocr(t) for t in _TOKEN.findall(latin)]
+    tokens = _TOKEN.findall(latin)
+    if script == "Arabic":
+        # the article is written joined in Arabic script ("الجهاد" → "aljhad")
+        tokens = [p for t in tokens for p in (("al", t[2:]) if _ARTICLE_JOINED(t) else (t,))]
     tokens = [ABBREVIATIONS.get(t, t) for t in tokens]
     if schema in _ORG_SCHEMATA:
-        kept = [t for t in tokens if t not in LEGAL_FORM_TOKENS]
+        kept = [t for t in tokens if not is_legal_form_word(t)]
         if len(kept) > 1 and kept[0] in ARTICLES:
             kept = kept[1:]
         if kept and len(kept) < len(tokens):
@@ -122,6 +130,21 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     if schema in _PERSON_SCHEMATA:
         tokens = _strip_honorifics(tokens, notes)
     return NormalizedName(name, tuple(tokens), script, tuple(notes))
+
+
+@lru_cache(maxsize=100_000)
+def is_legal_form_word(token: str) -> bool:
+    """A legal-form word, also misspelt ("LINMITED", "Coproratin", "AKTSIONERNNOE"):
+    left in the name, a misspelt legal form would weigh like a rare word."""
+    if token in LEGAL_FORM_TOKENS:
+        return True
+    if len(token) < 6:
+        return False
+    allowed = 1 if len(token) < 8 else 2
+    found = extractOne(
+        token, LONG_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=allowed
+    )
+    return found is not None
 
 
 def _strip_cjk_legal_forms(text: str) -> str:

@@ -8,7 +8,7 @@ what sanctions lists actually abbreviate (COMP, GRP, SRVCS), is handled here.
 from __future__ import annotations
 
 #: Tokens that only state the legal form of an organisation.
-LEGAL_FORM_TOKENS = frozenset(
+LEGAL_FORM_TOKENS_SHORT = frozenset(
     [
         "co",
         "corp",
@@ -96,6 +96,19 @@ LEGAL_FORM_TOKENS = frozenset(
         "gufenyouxiangongsi",
     ]
 )
+
+#: Words of legal forms written out, removed from names (rigour removes whole
+#: phrases; a phrase with one misspelt word is removed word by word here).
+LEGAL_FORM_WORDS = frozenset(
+    """
+    limited incorporated corporation company obshchestvo ogranichennoi ogranichennoy
+    otvetstvennostyu otvetstvennostiu otvetstvennostju aktsionernoe aktsionernoye otkrytoe
+    otkrytoye zakrytoe zakrytoye publichnoe publichnoye tovarishchestvo sociedad anonima
+    societe anonyme gesellschaft aktiengesellschaft beschrankter haftung
+    """.split()
+)
+LONG_LEGAL_FORM_WORDS = sorted(w for w in LEGAL_FORM_WORDS if len(w) >= 6)
+LEGAL_FORM_TOKENS = LEGAL_FORM_TOKENS_SHORT | LEGAL_FORM_WORDS
 
 #: Abbreviations expanded before comparison, so "INTL TRDG" equals "International Trading".
 ABBREVIATIONS = {
