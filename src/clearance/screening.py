@@ -41,7 +41,7 @@ from clearance.sources.common import country_code
 from clearance.store.store import Store
 
 #: chosen from `clearance evaluate` (docs/benchmarks.md)
-DEFAULT_THRESHOLD = 0.70
+DEFAULT_THRESHOLD = 0.80
 #: hits below the threshold but above this are shown as near misses (match = False)
 REPORT_FLOOR = 0.5
 MAX_NAME_LENGTH = 500

@@ -79,6 +79,7 @@ def merge_runs(tokens: tuple[str, ...], known: set[str], longest: int = 4) -> tu
     return tuple(merged)
 
 
+ARABIC_ARTICLES = frozenset({"al", "el", "ul", "il"})
 ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
 #: scripts whose tokens are syllables: a missing one makes another name
 SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
@@ -93,14 +94,20 @@ def compare_names(
     listed_abjad: bool = False,
 ) -> NameComparison:
     """Compare a query with one listed name (tokens as normalised in the index)."""
-    options = (initials, listed_abjad or query.script in ABJAD_SCRIPTS)
-    best = _compare(query, query.tokens, listed, index, options)
+    abjad = listed_abjad or query.script in ABJAD_SCRIPTS
+    options = (initials, abjad)
+    q_tokens = query.tokens
+    if abjad:
+        # the Arabic article is romanised al-, el-, ul-…: it carries no identity
+        q_tokens = tuple(t for t in q_tokens if t not in ARABIC_ARTICLES) or q_tokens
+        listed = tuple(t for t in listed if t not in ARABIC_ARTICLES) or listed
+    best = _compare(query, q_tokens, listed, index, options)
     if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
-        q_merged = merge_runs(query.tokens, set(listed))
-        c_merged = merge_runs(listed, set(query.tokens))
-        for q_tokens, c_tokens in ((q_merged, listed), (query.tokens, c_merged)):
-            if (q_tokens, c_tokens) != (query.tokens, listed):
-                other = _compare(query, q_tokens, c_tokens, index, options)
+        q_merged = merge_runs(q_tokens, set(listed))
+        c_merged = merge_runs(listed, set(q_tokens))
+        for q_variant, c_variant in ((q_merged, listed), (q_tokens, c_merged)):
+            if (q_variant, c_variant) != (q_tokens, listed):
+                other = _compare(query, q_variant, c_variant, index, options)
                 if other.score >= best.score:
                     best = other
     return best
