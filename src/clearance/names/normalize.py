@@ -25,6 +25,7 @@ from rigour.names import remove_org_types
 from rigour.text.translit import ascii_text
 
 from clearance.model import detect_script
+from clearance.names.greek import read_greek
 from clearance.names.hangul import romanize_hangul
 from clearance.names.homoglyphs import fold_homoglyphs
 from clearance.names.vocabulary import (
@@ -107,6 +108,7 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     text = _QUOTES.sub("", text)
     text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
     latin = romanize_hangul(text) if script == "Hangul" else text
+    latin = read_greek(latin) if script == "Greek" else latin
     latin = ascii_text(latin).casefold().replace("'", "").replace("`", "")
     latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
@@ -141,9 +143,7 @@ def is_legal_form_word(token: str) -> bool:
     if len(token) < 6:
         return False
     allowed = 1 if len(token) < 8 else 2
-    found = extractOne(
-        token, LONG_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=allowed
-    )
+    found = extractOne(token, LONG_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=allowed)
     return found is not None
 
 
