@@ -100,12 +100,35 @@ LEGAL_FORM_TOKENS_SHORT = frozenset(
 #: Words of legal forms written out, removed from names (rigour removes whole
 #: phrases; a phrase with one misspelt word is removed word by word here).
 LEGAL_FORM_WORDS = frozenset(
-    """
-    limited incorporated corporation company obshchestvo ogranichennoi ogranichennoy
-    otvetstvennostyu otvetstvennostiu otvetstvennostju aktsionernoe aktsionernoye otkrytoe
-    otkrytoye zakrytoe zakrytoye publichnoe publichnoye tovarishchestvo sociedad anonima
-    societe anonyme gesellschaft aktiengesellschaft beschrankter haftung
-    """.split()
+    [
+        "limited",
+        "incorporated",
+        "corporation",
+        "company",
+        "obshchestvo",
+        "ogranichennoi",
+        "ogranichennoy",
+        "otvetstvennostyu",
+        "otvetstvennostiu",
+        "otvetstvennostju",
+        "aktsionernoe",
+        "aktsionernoye",
+        "otkrytoe",
+        "otkrytoye",
+        "zakrytoe",
+        "zakrytoye",
+        "publichnoe",
+        "publichnoye",
+        "tovarishchestvo",
+        "sociedad",
+        "anonima",
+        "societe",
+        "anonyme",
+        "gesellschaft",
+        "aktiengesellschaft",
+        "beschrankter",
+        "haftung",
+    ]
 )
 LONG_LEGAL_FORM_WORDS = sorted(w for w in LEGAL_FORM_WORDS if len(w) >= 6)
 LEGAL_FORM_TOKENS = LEGAL_FORM_TOKENS_SHORT | LEGAL_FORM_WORDS
@@ -222,12 +245,61 @@ ARTICLES = frozenset({"the", "la", "le", "les", "los", "las", "il", "der", "die"
 #: words that describe a business rather than name it; their weight is capped
 #: low so that "Technology", "Trading" or "International" barely count
 GENERIC_WORDS = frozenset(
-    """
-    technology technologies tech trading trade traders international global group holding
-    holdings industries industry industrial import export imports exports services service
-    enterprise enterprises general development investment investments management
-    manufacturing engineering electronics electronic systems solutions logistics shipping
-    consulting partners resources energy products supply network networks digital science
-    sciences research institute center centre company corporation limited new world
-    """.split()
+    [
+        "technology",
+        "technologies",
+        "tech",
+        "trading",
+        "trade",
+        "traders",
+        "international",
+        "global",
+        "group",
+        "holding",
+        "holdings",
+        "industries",
+        "industry",
+        "industrial",
+        "import",
+        "export",
+        "imports",
+        "exports",
+        "services",
+        "service",
+        "enterprise",
+        "enterprises",
+        "general",
+        "development",
+        "investment",
+        "investments",
+        "management",
+        "manufacturing",
+        "engineering",
+        "electronics",
+        "electronic",
+        "systems",
+        "solutions",
+        "logistics",
+        "shipping",
+        "consulting",
+        "partners",
+        "resources",
+        "energy",
+        "products",
+        "supply",
+        "network",
+        "networks",
+        "digital",
+        "science",
+        "sciences",
+        "research",
+        "institute",
+        "center",
+        "centre",
+        "company",
+        "corporation",
+        "limited",
+        "new",
+        "world",
+    ]
 )
