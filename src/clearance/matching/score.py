@@ -19,6 +19,7 @@ from clearance.index.build import EntityInfo, ScreeningIndex
 from clearance.matching.tokens import token_similarity
 from clearance.model import IDENTIFIER_TYPES
 from clearance.names import NormalizedName
+from clearance.names.hangul import korean_fold
 
 #: matched information (idf above a generic word's, summed) for full coverage credit
 INFO_FULL = 4.0
@@ -30,6 +31,8 @@ MIN_JOINED_SIMILARITY = 0.85
 #: weight of an initial relative to the part it abbreviates
 INITIAL_WEIGHT = 0.4
 
+#: the same Korean syllable in another romanisation ("Jang" for "Chang")
+KOREAN_SPELLING = 0.95
 #: a single-word name matched only approximately
 SINGLE_TOKEN_DISCOUNT = 0.95
 
@@ -125,10 +128,13 @@ def _compare(
     # pinyin or Hangul syllables form a closed set: a "typo" there is another character
     syllabic = query.script in SYLLABIC_SCRIPTS
     pairs: list[tuple[float, int, int, str]] = []
+    korean = query.script == "Hangul"
     for i, q in enumerate(q_tokens):
         for j, c in enumerate(listed):
             similarity, how = token_similarity(q, c, *options)
-            if similarity > 0 and (how == "exact" or not syllabic):
+            if korean and how != "exact" and korean_fold(q) == korean_fold(c):
+                similarity, how = KOREAN_SPELLING, "romanization"
+            if similarity > 0 and (how == "exact" or not syllabic or korean):
                 pairs.append((similarity, -i, -j, how))
     pairs.sort(reverse=True)
     used_q: set[int] = set()

@@ -46,3 +46,19 @@ def romanize_hangul(text: str) -> str:
                 parts.append(char)
         out.append("".join(parts))
     return " ".join(" ".join(out).split())
+
+
+_KOREAN_INITIALS = (("ch", "c"), ("j", "c"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"))
+_KOREAN_VOWELS = (("eo", "o"), ("eu", "u"), ("ou", "u"), ("oo", "u"))
+
+
+def korean_fold(syllable: str) -> str:
+    """One spelling for a romanised Korean syllable across McCune-Reischauer, Revised
+    Romanisation and the lists' own habits (Chang/Jang, Kim/Gim, Pak/Bak, Chol/Jol)."""
+    for old, new in _KOREAN_INITIALS:
+        if syllable.startswith(old):
+            syllable = new + syllable[len(old) :]
+            break
+    for old, new in _KOREAN_VOWELS:
+        syllable = syllable.replace(old, new)
+    return syllable.replace("ph", "p").replace("kh", "k").replace("th", "t")
