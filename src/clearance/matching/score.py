@@ -88,6 +88,18 @@ ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
 SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
 
 
+def _without_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop the Arabic article, standing alone ("al") or joined ("elmaghraby")."""
+    kept = []
+    for token in tokens:
+        if token in ARABIC_ARTICLES:
+            continue
+        if len(token) >= 6 and token[:2] in ARABIC_ARTICLES:
+            token = token[2:]
+        kept.append(token)
+    return tuple(kept) or tokens
+
+
 def compare_names(
     query: NormalizedName,
     listed: tuple[str, ...],
@@ -102,8 +114,8 @@ def compare_names(
     q_tokens = query.tokens
     if abjad:
         # the Arabic article is romanised al-, el-, ul-…: it carries no identity
-        q_tokens = tuple(t for t in q_tokens if t not in ARABIC_ARTICLES) or q_tokens
-        listed = tuple(t for t in listed if t not in ARABIC_ARTICLES) or listed
+        q_tokens = _without_articles(q_tokens)
+        listed = _without_articles(listed)
     best = _compare(query, q_tokens, listed, index, options)
     if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
         q_merged = merge_runs(q_tokens, set(listed))

@@ -60,7 +60,7 @@ def token_similarity(
     if abjad and (_vowelless(a) or _vowelless(b)) and max(len(a), len(b)) <= 3 * short:
         # written without vowels (abbreviation, Arabic transliteration): compare sounds
         key_a, key_b = skeleton(a), skeleton(b)
-        if key_a == key_b and len(key_a) >= 2:
+        if len(key_a) >= 2 and (key_a == key_b or _without_ta_marbuta(key_a, key_b)):
             return SKELETON_SIMILARITY, "sound"
     return 0.0, ""
 
@@ -68,3 +68,10 @@ def token_similarity(
 def _vowelless(token: str) -> bool:
     """Written without short vowels (y and w stand for consonants there)."""
     return len(token) >= 3 and not any(c in "aeiou" for c in token[1:])
+
+
+def _without_ta_marbuta(key_a: str, key_b: str) -> bool:
+    """Arabic's feminine ending is written -t/-h but romanised -a ("islamiyya")."""
+    return (key_a[-1:] in "th" and key_a[:-1] == key_b) or (
+        key_b[-1:] in "th" and key_b[:-1] == key_a
+    )
