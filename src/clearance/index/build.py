@@ -207,7 +207,7 @@ def _finish(index: ScreeningIndex) -> None:
     index.max_idf = math.log((total + 1) / 0.5)
     index.generic_idf = math.log((total + 1) / (total * GENERIC_SHARE + 0.5))
     index.idf = [
-        min(idf, index.generic_idf / 2) if token in GENERIC_WORDS else idf
+        min(idf, index.generic_idf / 3) if token in GENERIC_WORDS else idf
         for token, idf in zip(
             index.tokens,
             (math.log((total + 1) / (len(p) + 0.5)) for p in index.postings),

@@ -114,8 +114,9 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
         if _TOKEN.search(without_forms) and without_forms != latin:
-            notes.append("removed legal form")
-            latin = without_forms
+            if schema is not None or not _maybe_person_name(latin, without_forms):
+                notes.append("removed legal form")
+                latin = without_forms
     tokens = _TOKEN.findall(latin)
     if script == "Arabic":
         # the article is written joined in Arabic script ("الجهاد" → "aljhad")
@@ -125,13 +126,26 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
         kept = [t for t in tokens if not is_legal_form_word(t)]
         if len(kept) > 1 and kept[0] in ARTICLES:
             kept = kept[1:]
+        if schema is None and _maybe_person_name(" ".join(tokens), " ".join(kept)):
+            kept = tokens
         if kept and len(kept) < len(tokens):
             if "removed legal form" not in notes:
                 notes.append("removed legal form")
             tokens = kept
     if schema in _PERSON_SCHEMATA:
-        tokens = _strip_honorifics(tokens, notes)
+        tokens = _strip_honorifics(tokens, notes, trailing=schema is not None)
     return NormalizedName(name, tuple(tokens), script, tuple(notes))
+
+
+def _maybe_person_name(before: str, after: str) -> bool:
+    """Without a schema, "Khun Sa" may be a person: a one-word remainder after taking
+    away only an undotted two-letter "legal form" (SA, AG, AS, AB…) is not trusted;
+    "Acme S.A." is a company."""
+    if "." in before:
+        return False
+    left = _TOKEN.findall(after)
+    removed = set(_TOKEN.findall(before)) - set(left)
+    return len(left) < 2 and all(len(t) <= 2 for t in removed)
 
 
 @lru_cache(maxsize=100_000)
@@ -158,12 +172,15 @@ def _strip_cjk_legal_forms(text: str) -> str:
     return text
 
 
-def _strip_honorifics(tokens: list[str], notes: list[str]) -> list[str]:
-    """Drop titles at either end, keeping at least two name parts."""
+def _strip_honorifics(tokens: list[str], notes: list[str], trailing: bool) -> list[str]:
+    """Drop titles at the start (and the end, for persons), keeping two name parts.
+
+    Without a schema a trailing "General" is more likely a company's word
+    ("Nam Nam General Corporation") than a rank, so it stays."""
     start, end = 0, len(tokens)
     while end - start > 2 and tokens[start] in HONORIFICS:
         start += 1
-    while end - start > 2 and tokens[end - 1] in HONORIFICS:
+    while trailing and end - start > 2 and tokens[end - 1] in HONORIFICS:
         end -= 1
     if (start, end) != (0, len(tokens)):
         notes.append("removed title(s) " + ", ".join(tokens[:start] + tokens[end:]))
