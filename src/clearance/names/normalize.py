@@ -113,10 +113,10 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
-        if _TOKEN.search(without_forms) and without_forms != latin:
-            if schema is not None or not _maybe_person_name(latin, without_forms):
-                notes.append("removed legal form")
-                latin = without_forms
+        trusted = schema is not None or not _maybe_person_name(latin, without_forms)
+        if _TOKEN.search(without_forms) and without_forms != latin and trusted:
+            notes.append("removed legal form")
+            latin = without_forms
     tokens = _TOKEN.findall(latin)
     if script == "Arabic":
         # the article is written joined in Arabic script ("الجهاد" → "aljhad")
