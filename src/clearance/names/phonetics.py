@@ -8,10 +8,13 @@ the consonants in order, without h/w/y, with q/c read as k, without repeats:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _DROP = set("aeiouyhw")
 _SAME = str.maketrans({"q": "k", "c": "k", "v": "f", "z": "s"})
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
     out: list[str] = []
     for char in token.translate(_SAME):
@@ -45,6 +48,7 @@ _ROMANIZATION = (
 _ROMANIZATION_LETTERS = str.maketrans({"w": "v", "j": "y", "q": "k", "z": "s"})
 
 
+@lru_cache(maxsize=200_000)
 def romanization_fold(token: str) -> str:
     """One spelling for the romanisations of the same sounds, doubled letters single.
 
