@@ -134,6 +134,14 @@ class ScreeningIndex:
         return self.idf[token_id]
 
 
+_FROZENSETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(value: frozenset[str]) -> frozenset[str]:
+    """One object per distinct set of countries: a million entities share a few hundred."""
+    return _FROZENSETS.setdefault(value, value)
+
+
 def _entity_info(entity: Entity, as_of: str | None) -> EntityInfo:
     identifiers = tuple(
         (normalize_identifier(i.value), i.type, i.value)
@@ -148,7 +156,7 @@ def _entity_info(entity: Entity, as_of: str | None) -> EntityInfo:
         lists=entity.lists,
         as_of=as_of,
         birth_dates=entity.birth_dates,
-        countries=frozenset(c.code for c in entity.countries),
+        countries=_shared(frozenset(c.code for c in entity.countries)),
         identifiers=identifiers,
     )
 
@@ -167,7 +175,8 @@ def build_index(
                 _add(index.identifiers, value, position)
         seen: set[tuple[str, ...]] = set()
         for name in entity.names:
-            normalized = normalize_name(name.value, entity.schema)
+            # uncached: the query-time cache must not fill with a whole list's names
+            normalized = normalize_name.__wrapped__(name.value, entity.schema)
             if not normalized.tokens or normalized.tokens in seen:
                 continue
             seen.add(normalized.tokens)

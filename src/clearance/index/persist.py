@@ -44,6 +44,9 @@ def load_index(path: Path) -> ScreeningIndex | None:
         return None
     finally:
         gc.enable()
+    # The index lives as long as the process: keep the collector from walking its
+    # millions of objects again (a full pass cost 0.8 s per query at 1M entities).
+    gc.freeze()
     if version != FORMAT_VERSION or not isinstance(index, ScreeningIndex):
         return None
     return index

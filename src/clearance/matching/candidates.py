@@ -18,8 +18,8 @@ from clearance.names import NormalizedName, romanization_fold, skeleton
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
-#: names kept for full scoring
-MAX_CANDIDATES = 60
+#: listed parties kept for full scoring (each with its names that came up)
+MAX_CANDIDATES = 20
 #: a token on more names than this share is too common to fetch on its own
 COMMON_SHARE = 0.02
 COMMON_FLOOR = 2000
@@ -68,7 +68,10 @@ def find_candidates(
     allowed: Callable[[int], bool] | None,
     limit: int = MAX_CANDIDATES,
 ) -> list[int]:
-    """Name ids worth scoring, best first; `allowed(entity position)` filters schema/dataset."""
+    """Name ids worth scoring, best first, from at most `limit` listed parties.
+
+    `allowed(entity position)` filters by schema and dataset.
+    """
     scores: dict[int, float] = {}
     common_limit = max(COMMON_FLOOR, int(len(index.names) * COMMON_SHARE))
     deferred: list[tuple[int, float]] = []
@@ -99,12 +102,15 @@ def find_candidates(
     # worth scoring: their name score cannot come near a match.
     floor = max(scores.values()) * RELATIVE_FLOOR
     ranked = sorted((n for n, v in scores.items() if v >= floor), key=lambda n: (-scores[n], n))
-    if allowed is None:
-        return ranked[:limit]
-    kept = []
+    kept: list[int] = []
+    entities: set[int] = set()
     for name_id in ranked:
-        if allowed(index.names.field(name_id, 0)):
-            kept.append(name_id)
-            if len(kept) == limit:
+        entity = index.names.field(name_id, 0)
+        if entity not in entities:
+            if len(entities) == limit:
                 break
+            if allowed is not None and not allowed(entity):
+                continue
+            entities.add(entity)
+        kept.append(name_id)
     return kept

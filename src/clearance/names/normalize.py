@@ -77,6 +77,19 @@ def strip_invisible(text: str) -> tuple[str, int]:
     return "".join(kept), removed
 
 
+@lru_cache(maxsize=200_000)
+def _ascii_word(word: str) -> str:
+    return str(ascii_text(word))
+
+
+def _ascii(text: str) -> str:
+    """rigour's transliteration word by word: names share words, and a new non-ASCII
+    string costs about 0.16 ms in rigour, a cached word nothing."""
+    if text.isascii():
+        return text
+    return " ".join(_ascii_word(word) for word in text.split(" "))
+
+
 def _fold_ocr(token: str) -> str:
     if token.isdigit() or token.isalpha():
         return token
@@ -109,7 +122,7 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
     latin = romanize_hangul(text) if script == "Hangul" else text
     latin = read_greek(latin) if script == "Greek" else latin
-    latin = ascii_text(latin).casefold().replace("'", "").replace("`", "")
+    latin = _ascii(latin).casefold().replace("'", "").replace("`", "")
     latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
         without_forms = remove_org_types(latin, replacement=" ")
