@@ -33,6 +33,8 @@ INITIAL_WEIGHT = 0.4
 
 #: the same Korean syllable in another romanisation ("Jang" for "Chang")
 KOREAN_SPELLING = 0.95
+#: a Han or Hangul name with a syllable unaccounted for names someone else
+SYLLABLE_MISSING_CAP = 0.75
 #: a single-word name matched only approximately
 SINGLE_TOKEN_DISCOUNT = 0.95
 
@@ -181,6 +183,8 @@ def _compare(
         # one shared part is not a partial name, and a missing syllable is another name
         credit = 0.0
     score = dice + credit * max(0.0, cover - dice)
+    if syllabic and len(matched) < max(len(q_tokens), len(listed)):
+        score = min(score, SYLLABLE_MISSING_CAP)  # 张建华 is not Zhang Jian
     if len(q_tokens) == 1 and len(listed) == 1 and matched and matched[0][3] != "exact":
         score *= SINGLE_TOKEN_DISCOUNT  # one misspelt word: "Oprea" is not "Opera"
     joined = 0.0  # reported only when the spaceless comparison decided the score
