@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from anyascii import anyascii
@@ -266,36 +267,57 @@ _LATIN_TO_CYR = [
 ]  # fmt: skip
 
 
-def latin_to_cyrillic(text: str) -> str:
+def _map_latin_words(text: str, convert: Callable[[str], str]) -> str:
+    """Apply `convert` to each Latin word (lower case, no diacritics), keeping its case."""
     out: list[str] = []
     for word in _words(text):
         lower = strip_diacritics(word).lower()
         if not lower.isascii() or not any(c.isalpha() for c in lower):
             out.append(word)
             continue
-        pieces: list[str] = []
-        i = 0
-        while i < len(lower):
-            for latin, cyr in _LATIN_TO_CYR:
-                if lower.startswith(latin, i):
-                    if latin == "e" and i == 0:
-                        cyr = "э"
-                    elif latin == "y" and i > 0 and lower[i - 1] in "aeiou":
-                        cyr = "й"
-                    elif latin == "i" and i == len(lower) - 1 and lower[i - 1] in "aeou":
-                        cyr = "й"  # Nikolai: Николай
-                    elif latin == "y" and i == len(lower) - 1 and i > 1:
-                        cyr = "ий"  # Dmitry, Vitaly: Дмитрий, Виталий
-                    elif latin == "c" and lower[i + 1 : i + 2] in ("e", "i", "y"):
-                        cyr = "ц"
-                    pieces.append(cyr)
-                    i += len(latin)
-                    break
-            else:
-                pieces.append(lower[i])
-                i += 1
-        out.append(_recase("".join(pieces), word))
+        out.append(_recase(convert(lower), word))
     return "".join(out)
+
+
+def _greedy(
+    lower: str,
+    rules: Sequence[tuple[str, str]],
+    pick: Callable[[str, int, str, str], str],
+    fallback: Callable[[str], str],
+) -> str:
+    """Longest-first table transliteration: at each position the first rule that fits."""
+    pieces: list[str] = []
+    i = 0
+    while i < len(lower):
+        for latin, target in rules:
+            if lower.startswith(latin, i):
+                pieces.append(pick(lower, i, latin, target))
+                i += len(latin)
+                break
+        else:
+            pieces.append(fallback(lower[i]))
+            i += 1
+    return "".join(pieces)
+
+
+def _cyrillic_choice(lower: str, i: int, latin: str, cyr: str) -> str:
+    if latin == "e" and i == 0:
+        return "э"
+    if latin == "y" and i > 0 and lower[i - 1] in "aeiou":
+        return "й"
+    if latin == "i" and i == len(lower) - 1 and lower[i - 1] in "aeou":
+        return "й"  # Nikolai: Николай
+    if latin == "y" and i == len(lower) - 1 and i > 1:
+        return "ий"  # Dmitry, Vitaly: Дмитрий, Виталий
+    if latin == "c" and lower[i + 1 : i + 2] in ("e", "i", "y"):
+        return "ц"
+    return cyr
+
+
+def latin_to_cyrillic(text: str) -> str:
+    return _map_latin_words(
+        text, lambda lower: _greedy(lower, _LATIN_TO_CYR, _cyrillic_choice, lambda c: c)
+    )
 
 
 # --------------------------------------------------------------------------- Arabic
@@ -466,28 +488,12 @@ GREEK_SYSTEMS = tuple(_LATIN_TO_GREEK)
 
 def latin_to_greek(text: str, system: str) -> str:
     rules = _LATIN_TO_GREEK[system]
-    out: list[str] = []
-    for word in _words(text):
-        lower = strip_diacritics(word).lower()
-        if not lower.isascii() or not any(c.isalpha() for c in lower):
-            out.append(word)
-            continue
-        pieces: list[str] = []
-        i = 0
-        while i < len(lower):
-            for latin, greek in rules:
-                if lower.startswith(latin, i):
-                    pieces.append(greek)
-                    i += len(latin)
-                    break
-            else:
-                pieces.append(_GREEK_BASE.get(lower[i], lower[i]))
-                i += 1
-        greek_word = "".join(pieces)
-        if greek_word.endswith("σ"):
-            greek_word = greek_word[:-1] + "ς"
-        out.append(_recase(greek_word, word))
-    return "".join(out)
+
+    def convert(lower: str) -> str:
+        greek = _greedy(lower, rules, lambda _l, _i, _latin, g: g, lambda c: _GREEK_BASE.get(c, c))
+        return greek[:-1] + "ς" if greek.endswith("σ") else greek
+
+    return _map_latin_words(text, convert)
 
 
 # --------------------------------------------------------------------------- Hangul
