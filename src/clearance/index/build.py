@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
@@ -33,8 +34,9 @@ def normalize_identifier(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.casefold())
 
 
-def deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+@lru_cache(maxsize=100_000)
+def deletions(token: str) -> frozenset[str]:
+    return frozenset(token[:i] + token[i + 1 :] for i in range(len(token)))
 
 
 class EntityInfo(NamedTuple):
