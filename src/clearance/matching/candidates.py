@@ -85,15 +85,17 @@ def find_candidates(
             for name_id in posting:
                 scores[name_id] = scores.get(name_id, 0.0) + weight
     if deferred and not scores:
-        # only common tokens ("mohammed ali"): take the rarest one's names
-        token_id, weight = min(deferred, key=lambda d: len(index.postings[d[0]]))
-        for name_id in index.postings[token_id]:
-            scores[name_id] = weight
-    elif deferred:
-        for token_id, weight in deferred:
-            posting = index.postings[token_id]
-            for name_id in scores.keys() & set(posting):
-                scores[name_id] += weight
+        # only common tokens ("Ahmad Ali Ahmad"): the names that have most of them
+        deferred.sort(key=lambda d: len(index.postings[d[0]]))
+        names = set(index.postings[deferred[0][0]])
+        for token_id, _weight in deferred[1:]:
+            narrower = names.intersection(index.postings[token_id])
+            if narrower:
+                names = narrower
+        scores = dict.fromkeys(names, 0.0)
+    for token_id, weight in deferred:
+        for name_id in scores.keys() & set(index.postings[token_id]):
+            scores[name_id] += weight
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
     if not scores:

@@ -37,6 +37,7 @@ KOREAN_SPELLING = 0.95
 SYLLABLE_MISSING_CAP = 0.75
 #: a single-word name matched only approximately
 SINGLE_TOKEN_DISCOUNT = 0.95
+SINGLE_TOKEN_SURE = 0.83  # one edit in six letters or more
 
 BIRTH_DATE_EXACT = 0.06
 BIRTH_YEAR = 0.03
@@ -185,8 +186,8 @@ def _compare(
     score = dice + credit * max(0.0, cover - dice)
     if syllabic and len(matched) < max(len(q_tokens), len(listed)):
         score = min(score, SYLLABLE_MISSING_CAP)  # 张建华 is not Zhang Jian
-    if len(q_tokens) == 1 and len(listed) == 1 and matched and matched[0][3] != "exact":
-        score *= SINGLE_TOKEN_DISCOUNT  # one misspelt word: "Oprea" is not "Opera"
+    if len(q_tokens) == 1 and len(listed) == 1 and matched and matched[0][2] < SINGLE_TOKEN_SURE:
+        score *= SINGLE_TOKEN_DISCOUNT  # one short misspelt word: "Oprea" is not "Opera"
     joined = 0.0  # reported only when the spaceless comparison decided the score
     listed_joined = "".join(listed)
     if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:

@@ -167,7 +167,7 @@ def is_legal_form_word(token: str) -> bool:
     left in the name, a misspelt legal form would weigh like a rare word."""
     if token in LEGAL_FORM_TOKENS:
         return True
-    if len(token) < 6:
+    if len(token) < 4:
         return False
     allowed = 1 if len(token) < 8 else 2
     found = extractOne(token, LONG_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=allowed)

@@ -101,6 +101,11 @@ LEGAL_FORM_TOKENS_SHORT = frozenset(
 #: phrases; a phrase with one misspelt word is removed word by word here).
 LEGAL_FORM_WORDS = frozenset(
     [
+        "open",
+        "closed",
+        "joint",
+        "stock",
+        "public",
         "limited",
         "incorporated",
         "corporation",
@@ -130,7 +135,7 @@ LEGAL_FORM_WORDS = frozenset(
         "haftung",
     ]
 )
-LONG_LEGAL_FORM_WORDS = sorted(w for w in LEGAL_FORM_WORDS if len(w) >= 6)
+LONG_LEGAL_FORM_WORDS = sorted(w for w in LEGAL_FORM_WORDS if len(w) >= 5)
 LEGAL_FORM_TOKENS = LEGAL_FORM_TOKENS_SHORT | LEGAL_FORM_WORDS
 
 #: Abbreviations expanded before comparison, so "INTL TRDG" equals "International Trading".
