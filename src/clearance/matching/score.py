@@ -59,11 +59,40 @@ class TokenPair:
 
 @dataclass(frozen=True, slots=True)
 class NameComparison:
+    """The result of comparing two names; the part-by-part detail is built only for the
+    comparison that is explained (most comparisons lose to a better name)."""
+
     score: float
-    pairs: tuple[TokenPair, ...]
-    unmatched_query: tuple[str, ...]
-    unmatched_listed: tuple[str, ...]
+    q_tokens: tuple[str, ...]
+    listed: tuple[str, ...]
+    matched: tuple[tuple[int, int, float, str], ...]  # (query part, listed part, similarity, how)
+    weights: tuple[tuple[float, ...], tuple[float, ...]]
     joined_similarity: float  # whole spaceless names compared (syllable breaks)
+
+    @property
+    def pairs(self) -> tuple[TokenPair, ...]:
+        q_weights, c_weights = self.weights
+        total = sum(q_weights) + sum(c_weights) or 1.0
+        return tuple(
+            TokenPair(
+                self.q_tokens[i],
+                self.listed[j],
+                round(s, 4),
+                how,
+                round(s * (q_weights[i] + c_weights[j]) / total, 4),
+            )
+            for i, j, s, how in sorted(self.matched)
+        )
+
+    @property
+    def unmatched_query(self) -> tuple[str, ...]:
+        used = {m[0] for m in self.matched}
+        return tuple(t for i, t in enumerate(self.q_tokens) if i not in used)
+
+    @property
+    def unmatched_listed(self) -> tuple[str, ...]:
+        used = {m[1] for m in self.matched}
+        return tuple(t for j, t in enumerate(self.listed) if j not in used)
 
 
 def merge_runs(tokens: tuple[str, ...], known: set[str], longest: int = 4) -> tuple[str, ...]:
@@ -171,8 +200,9 @@ def _compare(
             q_weights[i] = c_weights[j]  # a misspelt part weighs what it stands for
     total_q, total_c = sum(q_weights), sum(c_weights)
     total = total_q + total_c
+    weights = (tuple(q_weights), tuple(c_weights))
     if total <= 0:
-        return NameComparison(0.0, (), q_tokens, listed, 0.0)
+        return NameComparison(0.0, q_tokens, listed, (), weights, 0.0)
     got_q = sum(s * q_weights[i] for i, _j, s, _h in matched)
     got_c = sum(s * c_weights[j] for _i, j, s, _h in matched)
     dice = (got_q + got_c) / total
@@ -190,26 +220,18 @@ def _compare(
         score *= SINGLE_TOKEN_DISCOUNT  # one short misspelt word: "Oprea" is not "Opera"
     joined = 0.0  # reported only when the spaceless comparison decided the score
     listed_joined = "".join(listed)
-    if min(len(query.joined), len(listed_joined)) >= MIN_JOINED:
+    unexplained = len(matched) < max(len(q_tokens), len(listed))
+    if unexplained and min(len(query.joined), len(listed_joined)) >= MIN_JOINED:
         similarity = Levenshtein.normalized_similarity(query.joined, listed_joined)
         by_joined = similarity * min(1.0, information / INFO_FULL + 0.5)
         if similarity >= MIN_JOINED_SIMILARITY and by_joined > score:
             score, joined = by_joined, similarity
-    aligned = tuple(
-        TokenPair(
-            q_tokens[i],
-            listed[j],
-            round(s, 4),
-            how,
-            round(s * (q_weights[i] + c_weights[j]) / total, 4),
-        )
-        for i, j, s, how in sorted(matched)
-    )
     return NameComparison(
         score=min(1.0, score),
-        pairs=aligned,
-        unmatched_query=tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
-        unmatched_listed=tuple(t for j, t in enumerate(listed) if j not in used_c),
+        q_tokens=q_tokens,
+        listed=listed,
+        matched=tuple(matched),
+        weights=weights,
         joined_similarity=round(joined, 4),
     )
 
