@@ -55,3 +55,7 @@ def test_decode_errors_name_line_and_byte(tmp_path: Path) -> None:
 def test_stable_id_ignores_case_and_spacing() -> None:
     assert stable_id("ACME  Corp", None) == stable_id("acme corp", "")
     assert stable_id("ACME Corp") != stable_id("ACME Corp.")
+
+
+def test_c1_controls_are_read_as_windows_1252() -> None:
+    assert decode_text(Path("x.csv"), "Xi\x92an Aviation".encode()) == "Xi’an Aviation"

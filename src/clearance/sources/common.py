@@ -47,7 +47,7 @@ def decode_text(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)
     first_error: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return repair_c1_controls(data.decode(encoding))
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
     assert first_error is not None
@@ -58,6 +58,17 @@ def decode_text(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)
         f"at offset {first_error.start}",
         line=line,
     )
+
+
+_C1 = {code: bytes([code]).decode("cp1252", "replace") for code in range(0x80, 0xA0)}
+
+
+def repair_c1_controls(text: str) -> str:
+    """Windows-1252 punctuation that went through a Latin-1 decoder on the publisher's side
+    ("Xi\x92an" for "Xi’an"): C1 control characters never belong in a name."""
+    if not any("\x80" <= c <= "\x9f" for c in text):
+        return text
+    return text.translate(_C1)
 
 
 def reject_nul(path: Path, data: bytes, encodings: tuple[str, ...] = ("utf-8",)) -> None:
