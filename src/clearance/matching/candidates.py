@@ -18,6 +18,8 @@ from clearance.names import NormalizedName, romanization_fold, skeleton
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
+#: what a matching initial adds to a candidate's weight
+INITIAL_WEIGHT = 2.0
 #: listed parties kept for full scoring (each with its names that came up)
 MAX_CANDIDATES = 20
 #: a token on more names than this share is too common to fetch on its own
@@ -98,6 +100,13 @@ def find_candidates(
             scores[name_id] += weight
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
+    initials = {t for t in query.tokens if len(t) == 1}
+    if initials and scores:
+        # "I. Al-Hasan": among the many Al-Hasans, those whose other name starts with I
+        for name_id in scores:
+            tokens = index.names.field(name_id, 3)
+            hits = sum(1 for i in initials if any(len(t) > 1 and t[0] == i for t in tokens))
+            scores[name_id] += hits * INITIAL_WEIGHT
     if not scores:
         return []
     # Names sharing only a small part of what the best candidates share are not
