@@ -48,6 +48,8 @@ def token_similarity(
         # in a two- or three-letter token one edit makes another word
         return 0.0, ""
     similarity = OSA.normalized_similarity(a, b)  # a swap of two letters is one edit
+    if ("rn" in a) != ("rn" in b):  # OCR reads "m" as "rn" and back ("Femando")
+        similarity = max(similarity, OSA.normalized_similarity(_ocr(a), _ocr(b)))
     if similarity >= MIN_TOKEN_SIMILARITY:
         return similarity, "typo"
     if len(a) == len(b) and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
@@ -75,3 +77,7 @@ def _without_ta_marbuta(key_a: str, key_b: str) -> bool:
     return (key_a[-1:] in "th" and key_a[:-1] == key_b) or (
         key_b[-1:] in "th" and key_b[:-1] == key_a
     )
+
+
+def _ocr(token: str) -> str:
+    return token.replace("rn", "m")

@@ -39,7 +39,9 @@ from clearance.names.vocabulary import (
 
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Co", "Cs", "Cn"}
 _TOKEN = re.compile(r"[a-z0-9]+")
-_OCR = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_OCR = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b"}
+)
 _ARTICLE_JOINED = re.compile(r"^al[a-z]{3,}$").match
 _QUOTES = re.compile(r"[\"“”„«»‹›「」『』]")
 #: dotted honorifics the token list cannot see once the dots are gone ("H.E.")
