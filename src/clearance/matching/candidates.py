@@ -9,6 +9,7 @@ token ("hikvision") outranks a common one ("technology").
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from clearance.names import NormalizedName, romanization_fold, skeleton
 TWO_EDIT_LENGTH = 7
 #: what a matching initial adds to a candidate's weight
 INITIAL_WEIGHT = 2.0
+#: how many of the best candidates an initial is checked against
+INITIAL_POOL = 1000
 #: listed parties kept for full scoring (each with its names that came up)
 MAX_CANDIDATES = 20
 #: a token on more names than this share is too common to fetch on its own
@@ -103,7 +106,10 @@ def find_candidates(
     initials = {t for t in query.tokens if len(t) == 1}
     if initials and scores:
         # "I. Al-Hasan": among the many Al-Hasans, those whose other name starts with I
-        for name_id in scores:
+        pool = list(scores)
+        if len(pool) > INITIAL_POOL:
+            pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
+        for name_id in pool:
             tokens = index.names.field(name_id, 3)
             hits = sum(1 for i in initials if any(len(t) > 1 and t[0] == i for t in tokens))
             scores[name_id] += hits * INITIAL_WEIGHT
