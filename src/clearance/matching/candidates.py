@@ -37,7 +37,8 @@ def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         once = deletions(token)
-        if len(token) >= TWO_EDIT_LENGTH:  # long tokens: two edits ("kaesrsky")
+        if len(token) >= TWO_EDIT_LENGTH and token not in index.token_ids:
+            # an unknown long token may be two edits from a listed one ("kaesrsky")
             once = once.union(*(deletions(d) for d in once))
         for key in once:
             ids.update(index.fuzzy.get(key, ()))
@@ -104,7 +105,8 @@ def find_candidates(
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
     initials = {t for t in query.tokens if len(t) == 1}
-    if initials and scores:
+    # a person's initials ("I. Al-Hasan"), not an acronym or "S.P.R. de R.L."
+    if initials and len(initials) <= 2 and len(query.tokens) > len(initials) and scores:
         # "I. Al-Hasan": among the many Al-Hasans, those whose other name starts with I
         pool = list(scores)
         if len(pool) > INITIAL_POOL:
