@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from clearance.ingest import find_local_files, load, update
+from clearance.ingest import detect_format, find_local_files, load, update
 from clearance.sources.base import SourceError
 from clearance.sources.registry import get_dataset
 from clearance.store.store import Store
@@ -122,3 +122,12 @@ def test_a_broken_file_changes_nothing(
         assert str(broken) in str(error.value)
         assert [r.id for r in store.releases()] == [good.release.id]  # type: ignore[union-attr]
         assert store.active_snapshot().releases == {"un_sc_sanctions": good.release.id}  # type: ignore[union-attr]
+
+
+def test_formats_are_detected_from_content(shared_lists: Path) -> None:
+    watchlist = Path(__file__).parent / "fixtures" / "watchlist_sample.csv"
+    assert detect_format("my_watchlist", [watchlist]) == "csv"
+    fcc_csv = shared_lists / "fcc-covered-list" / "table.csv"
+    assert detect_format("some_copy", [fcc_csv]) == "fcc-csv"
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    assert detect_format("un_copy", [un]) == "un-xml"

@@ -140,7 +140,7 @@ FORMATS: dict[str, Format] = {
             "FCC Covered List as transcribed to CSV by OpenSanctions",
             "fcc_covered",
             "parse_fcc_csv",
-            lambda head: not _html_table(head),
+            _csv_header_has("covered_equipment_or_services"),
         ),
         Format(
             "uflpa-html",
