@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import resource
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from lxml import etree
 from clearance.ingest import find_local_files, update
 from clearance.sources.registry import DATASETS
 from clearance.store.store import Store
+from common import peak_rss_mb
 
 DEFAULT_LISTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "lists"
 
@@ -78,7 +78,7 @@ def main() -> None:
             outcomes = update(store, from_dir=lists, progress=progress)
         seconds = time.perf_counter() - started
     entities = sum(o.release.entity_count for o in outcomes if o.release)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(f"files: {len(files)} ({size / 1e6:.1f} MB) from {lists}")
     for o in outcomes:
         count = o.release.entity_count if o.release else 0

@@ -55,11 +55,9 @@ def _quiet(_message: str) -> None:
     return None
 
 
-def read_file_records(
-    paths: Sequence[Path], urls: Sequence[str | None] | None = None
-) -> list[FileRecord]:
+def read_file_records(paths: Sequence[Path]) -> list[FileRecord]:
     records = []
-    for i, path in enumerate(paths):
+    for path in paths:
         try:
             content = path.read_bytes()
         except OSError as exc:
@@ -70,7 +68,6 @@ def read_file_records(
                 sha256=hashlib.sha256(content).hexdigest(),
                 size=len(content),
                 content=content,
-                url=urls[i] if urls else None,
             )
         )
     return records
@@ -222,22 +219,22 @@ def find_local_files(dataset: Dataset, root: Path) -> tuple[FileSet, list[Path]]
     folder of snapshots may also hold samples and partial copies.
     """
     mirror = root / dataset.name
-    search_roots = [mirror] if mirror.is_dir() else [root]
+    files = sorted(p for p in (mirror if mirror.is_dir() else root).rglob("*") if p.is_file())
     for file_set in dataset.file_sets:
         fmt = FORMATS[file_set.format]
         best: tuple[int, int, list[Path]] | None = None
-        for search_root in search_roots:
-            for primary in _find_named(search_root, file_set.primary.name):
-                found = _collect_set(primary.parent, file_set)
-                if found is None or not fmt.sniff(head_bytes(found[0])):
-                    continue
-                if file_set.format == "ftm" and f'"{dataset.name}"'.encode() not in head_bytes(
-                    found[0]
-                ):
-                    continue  # an OpenSanctions export of some other dataset
-                score = (len(found), sum(p.stat().st_size for p in found), found)
-                if best is None or score[:2] > best[:2]:
-                    best = score
+        for primary in (p for p in files if _matches(p, file_set.primary.name)):
+            found = _collect_set(primary.parent, file_set)
+            if found is None:
+                continue
+            head = head_bytes(found[0])
+            if not fmt.sniff(head):
+                continue
+            if file_set.format == "ftm" and f'"{dataset.name}"'.encode() not in head:
+                continue  # an OpenSanctions export of some other dataset
+            score = (len(found), sum(p.stat().st_size for p in found), found)
+            if best is None or score[:2] > best[:2]:
+                best = score
         if best is not None:
             return file_set, best[2]
     return None
@@ -246,10 +243,6 @@ def find_local_files(dataset: Dataset, root: Path) -> tuple[FileSet, list[Path]]
 def _matches(path: Path, name: str) -> bool:
     lower = path.name.lower()
     return lower == name.lower() or lower == name.lower() + ".gz"
-
-
-def _find_named(root: Path, name: str) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and _matches(p, name))
 
 
 def _collect_set(folder: Path, file_set: FileSet) -> list[Path] | None:

@@ -50,7 +50,6 @@ MAX_LIMIT = 500
 Allowed = Callable[[int], bool]
 _PERSONS = {"Person", "LegalEntity"}
 _PERSONS_OR_UNKNOWN = {"Person", "LegalEntity", None}
-ABJAD_NOTES = tuple(f"from {script}" for script in ABJAD_SCRIPTS)
 
 #: which listed schemata a query of a given schema may match
 _COMPATIBLE = {
@@ -217,11 +216,6 @@ class Screener:
         elif self._store is not None:
             yield from self._store.iter_entities(self._releases)
 
-    def _allowed(self, query: Query) -> set[str] | None:
-        if query.schema is None:
-            return None
-        return _COMPATIBLE[query.schema]
-
     def candidates(
         self, name: str, *, schema: str | None = None, datasets: Iterable[str] | None = None
     ) -> list[str]:
@@ -235,7 +229,7 @@ class Screener:
         )
 
     def _filter(self, query: Query) -> Allowed | None:
-        schemata = self._allowed(query)
+        schemata = None if query.schema is None else _COMPATIBLE[query.schema]
         datasets = query.datasets
         if schemata is None and datasets is None:
             return None
@@ -309,14 +303,17 @@ class Screener:
         index = self.index
         info = index.entities[position]
         if not name_ids:  # reached through an identifier only: compare with every name
-            name_ids = [i for i, n in enumerate(index.names) if n.entity == position]
+            name_ids = list(index.names_of(position))
         best = None
         initials = info.schema in _PERSONS and query.schema in _PERSONS_OR_UNKNOWN
         for name_id in name_ids:
             entry = index.names[name_id]
-            abjad = any(note.endswith(ABJAD_NOTES) for note in entry.notes)
             comparison = compare_names(
-                normalized, entry.tokens, index, initials=initials, listed_abjad=abjad
+                normalized,
+                entry.tokens,
+                index,
+                initials=initials,
+                listed_abjad=entry.script in ABJAD_SCRIPTS,
             )
             if best is None or comparison.score > best[1].score:
                 best = (entry, comparison)

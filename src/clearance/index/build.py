@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
@@ -54,11 +56,12 @@ class EntityInfo(NamedTuple):
 
 
 class NameEntry(NamedTuple):
-    entity: int  # position in ScreeningIndex.entities
+    entity: int  # position in ScreeningIndex.entities; names are stored in entity order
     original: str
     kind: str
     tokens: tuple[str, ...]
     notes: tuple[str, ...]
+    script: str  # of the published name, before transliteration
 
 
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -93,6 +96,10 @@ class Rows(Sequence[T]):
             return [self._make(r) for r in self._rows[i]]
         return self._make(self._rows[i])
 
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        return self._rows
+
     def field(self, i: int, position: int) -> Any:
         """One field of one row without building the named tuple (hot loops)."""
         return self._rows[i][position]
@@ -126,6 +133,12 @@ class ScreeningIndex:
     idf: list[float] = field(default_factory=list)
     max_idf: float = 1.0
     generic_idf: float = 0.0  # the idf of a token on GENERIC_SHARE of all names
+
+    def names_of(self, entity: int) -> range:
+        """The name ids of one entity: contiguous, because names are added entity by entity."""
+        rows = self.names.rows
+        start = bisect_left(rows, entity, key=itemgetter(0))
+        return range(start, bisect_right(rows, entity, lo=start, key=itemgetter(0)))
 
     def token_idf(self, token: str) -> float:
         """A token's weight; one the lists never use counts as rare, but not rarest:
@@ -185,7 +198,12 @@ def build_index(
             name_id = len(index.names)
             index.names.append(
                 NameEntry(
-                    position, name.value, name.kind.value, normalized.tokens, normalized.notes
+                    position,
+                    name.value,
+                    name.kind.value,
+                    normalized.tokens,
+                    normalized.notes,
+                    normalized.script,
                 )
             )
             for token in set(normalized.tokens):
