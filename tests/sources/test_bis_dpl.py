@@ -10,6 +10,7 @@ import pytest
 from clearance.model import CountryRole, NameKind
 from clearance.sources.base import ParsedRelease, SourceError
 from clearance.sources.bis_dpl import parse_bis_dpl
+from tests.sources.helpers import parse_fails
 
 DATASET = "us_bis_dpl"
 
@@ -103,13 +104,7 @@ def test_nonstandard_order(parsed: ParsedRelease) -> None:
 
 
 def _fails(path: Path, *needles: str) -> SourceError:
-    with pytest.raises(SourceError) as info:
-        parse_bis_dpl([path], DATASET)
-    message = str(info.value)
-    assert str(path) in message
-    for needle in needles:
-        assert needle in message
-    return info.value
+    return parse_fails(parse_bis_dpl, path, DATASET, *needles)
 
 
 def test_cut_mid_row(dpl_path: Path, tmp_path: Path) -> None:

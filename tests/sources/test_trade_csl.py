@@ -13,6 +13,7 @@ import pytest
 from clearance.model import CountryRole, Entity, NameKind
 from clearance.sources.base import ParsedRelease, SourceError
 from clearance.sources.trade_csl import LIST_NAMES, parse_trade_csl
+from tests.sources.helpers import parse_fails
 
 DATASET = "us_trade_csl"
 
@@ -210,13 +211,7 @@ def test_sample_2025_layout(sample_path: Path) -> None:
 
 
 def _fails(path: Path, *needles: str) -> SourceError:
-    with pytest.raises(SourceError) as info:
-        parse_trade_csl([path], DATASET)
-    message = str(info.value)
-    assert str(path) in message
-    for needle in needles:
-        assert needle in message
-    return info.value
+    return parse_fails(parse_trade_csl, path, DATASET, *needles)
 
 
 def test_cut_mid_row(sample_path: Path, tmp_path: Path) -> None:
