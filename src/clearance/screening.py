@@ -28,7 +28,6 @@ from clearance.index.build import normalize_identifier
 from clearance.matching.candidates import find_candidates
 from clearance.matching.explain import explain
 from clearance.matching.score import (
-    ABJAD_SCRIPTS,
     Feature,
     birth_date_feature,
     compare_names,
@@ -216,6 +215,12 @@ class Screener:
         elif self._store is not None:
             yield from self._store.iter_entities(self._releases)
 
+    def entity(self, entity_id: str) -> Entity | None:
+        """The full listed entity behind a hit (names, listings and their legal effect)."""
+        if self._store is not None:
+            return self._store.entity(entity_id)
+        return next((e for e in self._entities or () if e.id == entity_id), None)
+
     def candidates(
         self, name: str, *, schema: str | None = None, datasets: Iterable[str] | None = None
     ) -> list[str]:
@@ -313,7 +318,7 @@ class Screener:
                 entry.tokens,
                 index,
                 initials=initials,
-                listed_abjad=entry.script in ABJAD_SCRIPTS,
+                listed_script=entry.script,
             )
             if best is None or comparison.score > best[1].score:
                 best = (entry, comparison)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar, overload
 
 from clearance.model import IDENTIFIER_TYPES, Entity
-from clearance.names import normalize_name, romanization_fold, skeleton
+from clearance.names import abjad_keys, normalize_name, romanization_fold, skeleton
+from clearance.names.greek import greek_fold
 from clearance.names.vocabulary import GENERIC_WORDS
 
 #: tokens shorter than this get no deletion keys: one edit in 3 letters is another word
@@ -128,6 +130,13 @@ class ScreeningIndex:
     fuzzy: dict[str, Sequence[int]] = field(default_factory=dict)  # token/deletion -> token ids
     skeletons: dict[str, Sequence[int]] = field(default_factory=dict)  # skeleton -> token ids
     folded: dict[str, Sequence[int]] = field(default_factory=dict)  # romanization fold -> ids
+    # Arabic consonant keys (names.abjad_keys): of the tokens of names written in
+    # Arabic script, for Latin queries; of every token, for Arabic-script queries
+    consonant_keys: dict[str, Sequence[int]] = field(default_factory=dict)
+    all_consonant_keys: dict[str, Sequence[int]] = field(default_factory=dict)
+    abjad_tokens: frozenset[int] = frozenset()
+    greek_folded: dict[str, Sequence[int]] = field(default_factory=dict)  # greek_fold -> ids
+    name_weights: Sequence[float] = ()  # name id -> summed idf of its tokens
     joined: dict[str, Sequence[int]] = field(default_factory=dict)  # spaceless name -> name ids
     identifiers: dict[str, Sequence[int]] = field(default_factory=dict)  # id -> entities
     idf: list[float] = field(default_factory=list)
@@ -182,6 +191,7 @@ def build_index(
     """Index every name of every entity; `as_of` maps dataset -> its release's as-of date."""
     index = ScreeningIndex(snapshot=snapshot)
     dates = as_of or {}
+    abjad: set[int] = set()
     for entity in entities:
         position = len(index.entities)
         index.entities.append(_entity_info(entity, dates.get(entity.dataset)))
@@ -208,7 +218,10 @@ def build_index(
             )
             for token in set(normalized.tokens):
                 _posting(index, token).append(name_id)
+            if normalized.script == "Arabic":
+                abjad.update(index.token_ids[t] for t in normalized.tokens)
             _add(index.joined, normalized.joined, name_id)
+    index.abjad_tokens = frozenset(abjad)
     _finish(index)
     return index
 
@@ -243,6 +256,10 @@ def _finish(index: ScreeningIndex) -> None:
             strict=True,
         )
     ]
+    token_ids, idf = index.token_ids, index.idf
+    index.name_weights = array(
+        "f", (sum(idf[token_ids[t]] for t in set(entry[3])) for entry in index.names.rows)
+    )
     for token_id, token in enumerate(index.tokens):
         _add(index.fuzzy, token, token_id)
         if len(token) >= MIN_FUZZY_LENGTH:
@@ -252,7 +269,22 @@ def _finish(index: ScreeningIndex) -> None:
             _add(index.skeletons, key, token_id)
         if len(token) >= MIN_FUZZY_LENGTH:
             _add(index.folded, romanization_fold(token), token_id)
+        if len(key := greek_fold(token)) >= 3:
+            _add(index.greek_folded, key, token_id)
+        for key in abjad_keys(token):
+            _add(index.all_consonant_keys, key, token_id)
+            if token_id in index.abjad_tokens:
+                _add(index.consonant_keys, key, token_id)
     index.postings = [tuple(p) for p in index.postings]
-    for table in (index.fuzzy, index.skeletons, index.folded, index.joined, index.identifiers):
+    tables = (
+        index.fuzzy,
+        index.skeletons,
+        index.folded,
+        index.consonant_keys,
+        index.all_consonant_keys,
+        index.greek_folded,
+        index.joined,
+    )
+    for table in (*tables, index.identifiers):
         for key, values in table.items():
             table[key] = tuple(values)

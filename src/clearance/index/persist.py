@@ -15,7 +15,7 @@ from pathlib import Path
 
 from clearance.index.build import ScreeningIndex
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 
 
 def index_path(home: Path, snapshot_id: int) -> Path:

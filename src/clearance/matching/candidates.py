@@ -14,8 +14,10 @@ import itertools
 from collections.abc import Callable
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
-from clearance.matching.tokens import token_similarity
-from clearance.names import NormalizedName, romanization_fold, skeleton
+from clearance.matching.tokens import ABJAD, GREEK, token_similarity
+from clearance.names import NormalizedName, abjad_keys, romanization_fold, skeleton
+from clearance.names.arabic import ARTICLES
+from clearance.names.greek import greek_fold
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
@@ -30,10 +32,17 @@ COMMON_SHARE = 0.02
 COMMON_FLOOR = 2000
 #: candidates sharing less than this share of the best candidate's weight are dropped
 RELATIVE_FLOOR = 0.3
+#: how much a candidate's unshared weight lowers its rank, against its shared weight
+UNSHARED_WEIGHT = 0.1
 
 
-def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
-    """Index token id -> similarity, for index tokens alike enough to the query token."""
+def similar_tokens(index: ScreeningIndex, token: str, script: str = "Latin") -> dict[int, float]:
+    """Index token id -> similarity, for index tokens alike enough to the query token.
+
+    `script` is the query's: one written in Arabic script is compared with any
+    listed token by consonants, a Latin one only with tokens of listed names
+    written in Arabic script; one written in Greek is also compared after
+    `greek_fold`."""
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         once = deletions(token)
@@ -46,9 +55,17 @@ def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
         ids.update(index.skeletons.get(key, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         ids.update(index.folded.get(romanization_fold(token), ()))
+    abjad = script == "Arabic"
+    consonant_keys = index.all_consonant_keys if abjad else index.consonant_keys
+    for key in abjad_keys(token):
+        ids.update(consonant_keys.get(key, ()))
+    greek = script == "Greek"
+    if greek:
+        ids.update(index.greek_folded.get(greek_fold(token), ()))
     found = {}
     for token_id in ids:
-        similarity, _ = token_similarity(token, index.tokens[token_id], True, True)
+        reading = ABJAD if abjad or token_id in index.abjad_tokens else GREEK if greek else ""
+        similarity, _ = token_similarity(token, index.tokens[token_id], True, True, reading)
         if similarity > 0:
             found[token_id] = similarity
     return found
@@ -57,6 +74,8 @@ def similar_tokens(index: ScreeningIndex, token: str) -> dict[int, float]:
 def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
     """The query's tokens plus joins of neighbours and two-way splits into known tokens."""
     tokens = list(query.tokens)
+    if query.script == "Arabic":
+        tokens = [t for t in tokens if t not in ARTICLES]  # "al" is every second word
     keys = list(dict.fromkeys(tokens))
     for left, right in itertools.pairwise(tokens):
         keys.append(left + right)
@@ -82,7 +101,7 @@ def find_candidates(
     common_limit = max(COMMON_FLOOR, int(len(index.names) * COMMON_SHARE))
     deferred: list[tuple[int, float]] = []
     for key in _query_keys(query, index):
-        for token_id, similarity in similar_tokens(index, key).items():
+        for token_id, similarity in similar_tokens(index, key, query.script).items():
             weight = index.idf[token_id] * similarity
             posting = index.postings[token_id]
             if len(posting) > common_limit:
@@ -120,7 +139,13 @@ def find_candidates(
     # Names sharing only a small part of what the best candidates share are not
     # worth scoring: their name score cannot come near a match.
     floor = max(scores.values()) * RELATIVE_FLOOR
-    ranked = sorted((n for n, v in scores.items() if v >= floor), key=lambda n: (-scores[n], n))
+    # what a name has beyond what it shares counts a little against it: of the
+    # many names with "al" and "jihad", "AL-JIHAD" itself comes first
+    weights = index.name_weights
+    ranked = sorted(
+        (n for n, v in scores.items() if v >= floor),
+        key=lambda n: (-scores[n] + UNSHARED_WEIGHT * max(0.0, weights[n] - scores[n]), n),
+    )
     kept: list[int] = []
     entities: set[int] = set()
     for name_id in ranked:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from clearance.index.build import EntityInfo, ScreeningIndex
-from clearance.matching.tokens import token_similarity
+from clearance.matching.tokens import ABJAD, GREEK, token_similarity
 from clearance.model import IDENTIFIER_TYPES
 from clearance.names import NormalizedName
+from clearance.names.arabic import ABJAD_SCRIPTS, arabic_name_parts
 from clearance.names.hangul import korean_fold
 
 #: matched information (idf above a generic word's, summed) for full coverage credit
@@ -114,22 +115,8 @@ def merge_runs(tokens: tuple[str, ...], known: set[str], longest: int = 4) -> tu
     return tuple(merged)
 
 
-ARABIC_ARTICLES = frozenset({"al", "el", "ul", "il"})
-ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
 #: scripts whose tokens are syllables: a missing one makes another name
 SYLLABIC_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
-
-
-def _without_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Drop the Arabic article, standing alone ("al") or joined ("elmaghraby")."""
-    kept = []
-    for token in tokens:
-        if token in ARABIC_ARTICLES:
-            continue
-        if len(token) >= 6 and token[:2] in ARABIC_ARTICLES:
-            token = token[2:]
-        kept.append(token)
-    return tuple(kept) or tokens
 
 
 def compare_names(
@@ -138,16 +125,20 @@ def compare_names(
     index: ScreeningIndex,
     *,
     initials: bool = True,
-    listed_abjad: bool = False,
+    listed_script: str = "Latin",
 ) -> NameComparison:
-    """Compare a query with one listed name (tokens as normalised in the index)."""
-    abjad = listed_abjad or query.script in ABJAD_SCRIPTS
-    options = (initials, abjad)
+    """Compare a query with one listed name (tokens as normalised in the index);
+    `listed_script` is the script the listed name was published in."""
+    scripts = (query.script, listed_script)
+    arabic = "Arabic" in scripts
+    vowelless = arabic or any(s in ABJAD_SCRIPTS for s in scripts)
+    reading = ABJAD if arabic else GREEK if query.script == "Greek" else ""
+    options = (initials, vowelless, reading)
     q_tokens = query.tokens
-    if abjad:
+    if arabic:
         # the Arabic article is romanised al-, el-, ul-…: it carries no identity
-        q_tokens = _without_articles(q_tokens)
-        listed = _without_articles(listed)
+        q_tokens = arabic_name_parts(q_tokens)
+        listed = arabic_name_parts(listed)
     best = _compare(query, q_tokens, listed, index, options)
     if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
         q_merged = merge_runs(q_tokens, set(listed))
@@ -165,7 +156,7 @@ def _compare(
     q_tokens: tuple[str, ...],
     listed: tuple[str, ...],
     index: ScreeningIndex,
-    options: tuple[bool, bool],
+    options: tuple[bool, bool, str],
 ) -> NameComparison:
     q_weights = [index.token_idf(t) for t in q_tokens]
     c_weights = [index.token_idf(t) for t in listed]

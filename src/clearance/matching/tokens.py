@@ -13,13 +13,16 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from clearance.names import romanization_fold, skeleton
+from clearance.names import abjad_keys, romanization_fold, skeleton
+from clearance.names.greek import greek_fold
 
 #: below this two tokens are not considered the same name part at all
 MIN_TOKEN_SIMILARITY = 0.76  # excludes one edit in four letters ("jong"/"song")
 INITIAL_SIMILARITY = 0.75
 SWAP_SIMILARITY = 0.8
 SKELETON_SIMILARITY = 0.8
+#: same Arabic consonants, by how many consonants the key has (1, 2, 3, 4 or more)
+ABJAD_SIMILARITY = (0.0, 0.78, 0.8, 0.84, 0.88)
 #: a match only after folding romanisation conventions is a little less certain
 ROMANIZATION_DISCOUNT = 0.95
 MIN_FOLDED_SIMILARITY = 0.8
@@ -27,15 +30,26 @@ MIN_FOLDED_SIMILARITY = 0.8
 MIN_FOLD_LENGTH = 5
 
 
+#: how a query written in another script may be read against a Latin name
+ABJAD, GREEK = "abjad", "greek"
+
+
 @lru_cache(maxsize=500_000)
 def token_similarity(
-    a: str, b: str, initials: bool = True, abjad: bool = False
+    a: str, b: str, initials: bool = True, vowelless: bool = False, reading: str = ""
 ) -> tuple[float, str]:
-    """(similarity, how) where how is "exact", "typo", "initial", "sound" or "".
+    """(similarity, how) where how is "exact", "typo", "initial", "romanization",
+    "sound" or "".
 
     `initials`: a single letter may stand for a name part (persons' names only).
-    `abjad`: one side was written without vowels (Arabic, Hebrew script), so a
-    vowelless token may stand for a vowelled one with the same consonants.
+    `vowelless`: a vowelless token may stand for a vowelled one with the same
+    consonants (abbreviations: "Mhmd").
+    `reading`: one side was romanised from another script, which loses what
+    Latin spelling distinguishes. ABJAD (Arabic, Hebrew script): tokens with the
+    same consonants (`abjad_keys`) are the same word whatever vowels either side
+    guessed ("Mehmad" / "mhmd"). GREEK: a Latin name written in Greek letters
+    comes back with k for c, o for w, v for b ("Ωεβ" → "oev" for "Web"), so both
+    are compared after `greek_fold`.
     """
     if a == b:
         return 1.0, "exact"
@@ -43,6 +57,34 @@ def token_similarity(
         if initials and a[0] == b[0] and (len(a) > 1 or len(b) > 1):
             return INITIAL_SIMILARITY, "initial"
         return 0.0, ""
+    # the Arabic consonant key is the finer form of the vowelless skeleton
+    similarity, how = _spelling_similarity(a, b, vowelless and reading != ABJAD)
+    if reading == ABJAD and similarity < ABJAD_SIMILARITY[-1]:
+        sound = _abjad_similarity(a, b)
+        if sound > similarity:
+            return sound, "sound"
+    elif reading == GREEK and similarity < MIN_FOLDED_SIMILARITY / ROMANIZATION_DISCOUNT:
+        folded_a, folded_b = greek_fold(a), greek_fold(b)
+        if min(len(folded_a), len(folded_b)) >= 3:
+            folded = OSA.normalized_similarity(folded_a, folded_b) * ROMANIZATION_DISCOUNT
+            if folded >= MIN_FOLDED_SIMILARITY and folded > similarity:
+                return folded, "romanization"
+    return similarity, how
+
+
+def _abjad_similarity(a: str, b: str) -> float:
+    shared = set(abjad_keys(a)).intersection(abjad_keys(b))
+    if not shared:
+        return 0.0
+    key = max(shared, key=len)
+    # two consonants say less than four: "sd" is Saad, Saadi and Saeed; one
+    # says little unless the words are short and start alike ("Ali", "aly")
+    if len(key) >= 2 or (max(len(a), len(b)) <= 4 and a[0] == b[0]):
+        return ABJAD_SIMILARITY[min(len(key), len(ABJAD_SIMILARITY) - 1)]
+    return 0.0
+
+
+def _spelling_similarity(a: str, b: str, vowelless: bool) -> tuple[float, str]:
     short = min(len(a), len(b))
     if short <= 3:
         # in a two- or three-letter token one edit makes another word
@@ -59,7 +101,7 @@ def token_similarity(
         folded = OSA.normalized_similarity(folded_a, folded_b) * ROMANIZATION_DISCOUNT
         if folded >= MIN_FOLDED_SIMILARITY:
             return folded, "romanization"
-    if abjad and (_vowelless(a) or _vowelless(b)) and max(len(a), len(b)) <= 3 * short:
+    if vowelless and (_vowelless(a) or _vowelless(b)) and max(len(a), len(b)) <= 3 * short:
         # written without vowels (abbreviation, Arabic transliteration): compare sounds
         key_a, key_b = skeleton(a), skeleton(b)
         if len(key_a) >= 2 and (key_a == key_b or _without_ta_marbuta(key_a, key_b)):

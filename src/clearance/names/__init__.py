@@ -5,6 +5,12 @@ rigour; this package adds only what rigour lacks for screening.
 """
 
 from clearance.names.normalize import NormalizedName, normalize_name
-from clearance.names.phonetics import romanization_fold, skeleton
+from clearance.names.phonetics import abjad_keys, romanization_fold, skeleton
 
-__all__ = ["NormalizedName", "normalize_name", "romanization_fold", "skeleton"]
+__all__ = [
+    "NormalizedName",
+    "abjad_keys",
+    "normalize_name",
+    "romanization_fold",
+    "skeleton",
+]

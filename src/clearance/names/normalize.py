@@ -25,7 +25,8 @@ from rigour.names import remove_org_types
 from rigour.text.translit import ascii_text
 
 from clearance.model import detect_script
-from clearance.names.greek import read_greek
+from clearance.names.arabic import romanize_arabic
+from clearance.names.greek import greek_fold, read_greek
 from clearance.names.hangul import romanize_hangul
 from clearance.names.homoglyphs import fold_homoglyphs
 from clearance.names.vocabulary import (
@@ -42,7 +43,8 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _OCR = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b"}
 )
-_ARTICLE_JOINED = re.compile(r"^al[a-z]{3,}$").match
+#: legal forms as a Latin name written in Greek letters reads back ("Κομπανυ", "ΛΤΝΤ")
+_GREEK_LEGAL_FORMS = frozenset(greek_fold(t) for t in LEGAL_FORM_TOKENS if len(t) > 2)
 _QUOTES = re.compile(r"[\"“”„«»‹›「」『』]")
 #: dotted honorifics the token list cannot see once the dots are gone ("H.E.")
 _HONORIFIC_PREFIX = re.compile(r"^\s*(?:h\.\s?e\.|his excellency|her excellency|judge)\s+", re.I)
@@ -124,6 +126,7 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     text = _HONORIFIC_PREFIX.sub("", text) if schema in _PERSON_SCHEMATA else text
     latin = romanize_hangul(text) if script == "Hangul" else text
     latin = read_greek(latin) if script == "Greek" else latin
+    latin = romanize_arabic(latin) if script == "Arabic" else latin
     latin = _ascii(latin).casefold().replace("'", "").replace("`", "")
     latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
@@ -133,12 +136,14 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
             notes.append("removed legal form")
             latin = without_forms
     tokens = _TOKEN.findall(latin)
-    if script == "Arabic":
-        # the article is written joined in Arabic script ("الجهاد" → "aljhad")
-        tokens = [p for t in tokens for p in (("al", t[2:]) if _ARTICLE_JOINED(t) else (t,))]
     tokens = [ABBREVIATIONS.get(t, t) for t in tokens]
     if schema in _ORG_SCHEMATA:
-        kept = [t for t in tokens if not is_legal_form_word(t)]
+        kept = [
+            t
+            for t in tokens
+            if not is_legal_form_word(t)
+            and not (script == "Greek" and greek_fold(t) in _GREEK_LEGAL_FORMS and len(t) > 2)
+        ]
         if len(kept) > 1 and kept[0] in ARTICLES:
             kept = kept[1:]
         if schema is None and _maybe_person_name(" ".join(tokens), " ".join(kept)):
