@@ -29,6 +29,7 @@ from clearance.matching.candidates import find_candidates
 from clearance.matching.explain import explain
 from clearance.matching.score import (
     Feature,
+    NameComparison,
     birth_date_feature,
     compare_names,
     country_feature,
@@ -290,8 +291,10 @@ class Screener:
         for position in positions:
             if allowed is None or allowed(position):
                 by_entity.setdefault(position, [])
+        # the same party is on several lists under the same name: compare it once
+        compared: dict[tuple[tuple[str, ...], bool, str], NameComparison] = {}
         for position, name_ids in by_entity.items():
-            hit = self._score_entity(query, normalized, position, name_ids, cutoff)
+            hit = self._score_entity(query, normalized, position, name_ids, cutoff, compared)
             if hit is not None:
                 best[position] = hit
         hits = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
@@ -304,6 +307,7 @@ class Screener:
         position: int,
         name_ids: list[int],
         cutoff: float,
+        compared: dict[tuple[tuple[str, ...], bool, str], NameComparison],
     ) -> Hit | None:
         index = self.index
         info = index.entities[position]
@@ -313,13 +317,12 @@ class Screener:
         initials = info.schema in _PERSONS and query.schema in _PERSONS_OR_UNKNOWN
         for name_id in name_ids:
             entry = index.names[name_id]
-            comparison = compare_names(
-                normalized,
-                entry.tokens,
-                index,
-                initials=initials,
-                listed_script=entry.script,
-            )
+            key = (entry.tokens, initials, entry.script)
+            comparison = compared.get(key)
+            if comparison is None:
+                comparison = compared[key] = compare_names(
+                    normalized, entry.tokens, index, initials=initials, listed_script=entry.script
+                )
             if best is None or comparison.score > best[1].score:
                 best = (entry, comparison)
         if best is None:

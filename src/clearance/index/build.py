@@ -137,6 +137,15 @@ class ScreeningIndex:
     abjad_tokens: frozenset[int] = frozenset()
     greek_folded: dict[str, Sequence[int]] = field(default_factory=dict)  # greek_fold -> ids
     name_weights: Sequence[float] = ()  # name id -> summed idf of its tokens
+    # query token -> similar index tokens, filled while serving, never saved
+    similar_cache: dict[tuple[str, str], dict[int, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["similar_cache"] = {}
+        return state
     joined: dict[str, Sequence[int]] = field(default_factory=dict)  # spaceless name -> name ids
     identifiers: dict[str, Sequence[int]] = field(default_factory=dict)  # id -> entities
     idf: list[float] = field(default_factory=list)

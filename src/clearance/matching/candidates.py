@@ -21,6 +21,8 @@ from clearance.names.greek import greek_fold
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
+#: query tokens whose similar index tokens are remembered
+SIMILAR_CACHE_SIZE = 100_000
 #: what a matching initial adds to a candidate's weight
 INITIAL_WEIGHT = 2.0
 #: how many of the best candidates an initial is checked against
@@ -29,9 +31,11 @@ INITIAL_POOL = 1000
 MAX_CANDIDATES = 20
 #: a token on more names than this share is too common to fetch on its own
 COMMON_SHARE = 0.02
-COMMON_FLOOR = 2000
+COMMON_FLOOR = 500
 #: candidates sharing less than this share of the best candidate's weight are dropped
 RELATIVE_FLOOR = 0.3
+#: how many of the names sharing most with the query are ranked
+RANKED_POOL = 400
 #: how much a candidate's unshared weight lowers its rank, against its shared weight
 UNSHARED_WEIGHT = 0.1
 
@@ -42,7 +46,18 @@ def similar_tokens(index: ScreeningIndex, token: str, script: str = "Latin") -> 
     `script` is the query's: one written in Arabic script is compared with any
     listed token by consonants, a Latin one only with tokens of listed names
     written in Arabic script; one written in Greek is also compared after
-    `greek_fold`."""
+    `greek_fold`. Customer books repeat name parts ("Wang", "Mohammed",
+    "Trading"), so the answer is kept per index (bounded)."""
+    cache = index.similar_cache
+    found = cache.get((token, script))
+    if found is None:
+        if len(cache) >= SIMILAR_CACHE_SIZE:
+            cache.clear()
+        found = cache[(token, script)] = _similar_tokens(index, token, script)
+    return found
+
+
+def _similar_tokens(index: ScreeningIndex, token: str, script: str) -> dict[int, float]:
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         once = deletions(token)
@@ -107,8 +122,9 @@ def find_candidates(
             if len(posting) > common_limit:
                 deferred.append((token_id, weight))
                 continue
+            get = scores.get
             for name_id in posting:
-                scores[name_id] = scores.get(name_id, 0.0) + weight
+                scores[name_id] = get(name_id, 0.0) + weight
     if deferred and not scores:
         # only common tokens ("Ahmad Ali Ahmad"): the names that have most of them
         deferred.sort(key=lambda d: len(index.postings[d[0]]))
@@ -142,13 +158,15 @@ def find_candidates(
     # what a name has beyond what it shares counts a little against it: of the
     # many names with "al" and "jihad", "AL-JIHAD" itself comes first
     weights = index.name_weights
-    ranked = sorted(
-        (n for n, v in scores.items() if v >= floor),
-        key=lambda n: (-scores[n] + UNSHARED_WEIGHT * max(0.0, weights[n] - scores[n]), n),
-    )
+    above = [n for n, v in scores.items() if v >= floor]
+    if len(above) > RANKED_POOL:
+        # the penalty moves a name only a little: the best by shared weight suffice
+        above = heapq.nlargest(RANKED_POOL, above, key=scores.__getitem__)
+    ranked = [(UNSHARED_WEIGHT * max(0.0, weights[n] - scores[n]) - scores[n], n) for n in above]
+    ranked.sort()
     kept: list[int] = []
     entities: set[int] = set()
-    for name_id in ranked:
+    for _rank, name_id in ranked:
         entity = index.names.field(name_id, 0)
         if entity not in entities:
             if len(entities) == limit:

@@ -140,7 +140,8 @@ def compare_names(
         q_tokens = arabic_name_parts(q_tokens)
         listed = arabic_name_parts(listed)
     best = _compare(query, q_tokens, listed, index, options)
-    if best.unmatched_query and best.unmatched_listed:  # parts may be split differently
+    if best.score < 1.0 and best.unmatched_query and best.unmatched_listed:
+        # parts may be split differently
         q_merged = merge_runs(q_tokens, set(listed))
         c_merged = merge_runs(listed, set(q_tokens))
         for q_variant, c_variant in ((q_merged, listed), (q_tokens, c_merged)):
@@ -159,6 +160,10 @@ def _compare(
     options: tuple[bool, bool, str],
 ) -> NameComparison:
     q_weights = [index.token_idf(t) for t in q_tokens]
+    if q_tokens == listed:  # the commonest case among true hits: nothing to align
+        weights = (tuple(q_weights), tuple(q_weights))
+        exact = tuple((i, i, 1.0, "exact") for i in range(len(q_tokens)))
+        return NameComparison(1.0, q_tokens, listed, exact, weights, 0.0)
     c_weights = [index.token_idf(t) for t in listed]
     # pinyin or Hangul syllables form a closed set: a "typo" there is another character
     syllabic = query.script in SYLLABIC_SCRIPTS
