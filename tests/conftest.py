@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.httpserver"]
+pytest_plugins = ["tests.httpserver", "tests.browser"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_LISTS = Path(

@@ -19,7 +19,6 @@ from clearance.batch.results import BatchHit, BatchSummary
 from clearance.ingest import load, update
 from clearance.report import ListedFacts, listed_facts, write_report
 from clearance.store.store import Store
-from tests.browser import browser  # noqa: F401  (the session-wide Chromium fixture)
 from tests.conftest import FIXTURES
 
 #: a hit whose every text field tries to become markup or script
