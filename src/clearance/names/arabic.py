@@ -55,7 +55,7 @@ def romanize_arabic(text: str) -> str:
         for part in word.split(" "):
             if part in _ALLAH:
                 parts.append(_ALLAH[part])
-            elif part.startswith("ال") and len(part) > 4:  # "النا" is Elena
+            elif part.startswith("ال") and len(part) > 3:
                 parts.append("al " + part[2:].translate(_TABLE))
             else:
                 parts.append(part.translate(_TABLE))

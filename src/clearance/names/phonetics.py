@@ -68,6 +68,8 @@ def romanization_fold(token: str) -> str:
 
 #: Latin spellings of one Arabic consonant, longest first
 _ABJAD_DIGRAPHS = (
+    ("tsh", "$"),  # Arabic writes a foreign "ch" as t-sh ("برنتش", branch)
+    ("tch", "$"),
     ("kh", "x"),
     ("sh", "$"),
     ("ch", "$"),
