@@ -33,18 +33,10 @@ def read_greek(text: str) -> str:
 
 
 #: Latin spellings that a Greek transcription merges, longest first
-_FOLD_DIGRAPHS = (
-    ("ch", "h"),
-    ("kh", "h"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("ck", "k"),
-    ("mp", "b"),
-    ("nt", "d"),
-    ("nk", "g"),
-    ("ng", "g"),
-)
+_FOLD_DIGRAPHS = (("ch", "h"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("ck", "k"))
 _FOLD_LETTERS = str.maketrans({"c": "k", "q": "k", "v": "b", "j": "z", "x": "ks"})
+#: how Greek spells b, d and g, read back from the Latin letters (after c → k)
+_FOLD_CLUSTERS = (("mp", "b"), ("nt", "d"), ("nk", "g"), ("ng", "g"))
 _FOLD_VOWELS = re.compile(r"[aeiouyw]+")
 
 
@@ -62,7 +54,11 @@ def greek_fold(token: str) -> str:
     for old, new in _FOLD_DIGRAPHS:
         if old in token:
             token = token.replace(old, new)
-    token = _FOLD_VOWELS.sub("a", token.translate(_FOLD_LETTERS))
+    token = token.translate(_FOLD_LETTERS)
+    for old, new in _FOLD_CLUSTERS:
+        if old in token:
+            token = token.replace(old, new)
+    token = _FOLD_VOWELS.sub("a", token)
     out: list[str] = []
     for char in token:
         if not out or out[-1] != char:
