@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from clearance.cli import data_commands, evaluate_commands, screen_commands
+from clearance.cli import batch_commands, data_commands, evaluate_commands, screen_commands
 
 EXIT_BAD_INPUT = 2
 
@@ -46,6 +46,7 @@ def main_options(
 data_commands.register(app)
 screen_commands.register(app)
 evaluate_commands.register(app)
+batch_commands.register(app)
 
 
 def main() -> None:
