@@ -14,7 +14,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from clearance.cli import batch_commands, data_commands, evaluate_commands, screen_commands
+from clearance.cli import (
+    audit_commands,
+    batch_commands,
+    data_commands,
+    evaluate_commands,
+    keys_commands,
+    screen_commands,
+    serve_commands,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -47,6 +55,9 @@ data_commands.register(app)
 screen_commands.register(app)
 evaluate_commands.register(app)
 batch_commands.register(app)
+serve_commands.register(app)
+keys_commands.register(app)
+audit_commands.register(app)
 
 
 def main() -> None:

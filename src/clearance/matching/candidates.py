@@ -63,7 +63,7 @@ def _similar_tokens(index: ScreeningIndex, token: str, script: str) -> dict[int,
         once = deletions(token)
         if len(token) >= TWO_EDIT_LENGTH and token not in index.token_ids:
             # an unknown long token may be two edits from a listed one ("kaesrsky")
-            once = once.union(*(deletions(d) for d in once))
+            once = once.union([d[:i] + d[i + 1 :] for d in once for i in range(len(d))])
         for key in once:
             ids.update(index.fuzzy.get(key, ()))
     if len(key := skeleton(token)) >= 3:
@@ -148,7 +148,7 @@ def find_candidates(
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
         for name_id in pool:
             tokens = index.names.field(name_id, 3)
-            hits = sum(1 for i in initials if any(len(t) > 1 and t[0] == i for t in tokens))
+            hits = len(initials.intersection([t[0] for t in tokens if len(t) > 1]))
             scores[name_id] += hits * INITIAL_WEIGHT
     if not scores:
         return []

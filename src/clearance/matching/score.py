@@ -142,8 +142,8 @@ def compare_names(
     best = _compare(query, q_tokens, listed, index, options)
     if best.score < 1.0 and best.unmatched_query and best.unmatched_listed:
         # parts may be split differently
-        q_merged = merge_runs(q_tokens, set(listed))
-        c_merged = merge_runs(listed, set(q_tokens))
+        q_merged = merge_runs(q_tokens, set(listed)) if len(q_tokens) > 1 else q_tokens
+        c_merged = merge_runs(listed, set(q_tokens)) if len(listed) > 1 else listed
         for q_variant, c_variant in ((q_merged, listed), (q_tokens, c_merged)):
             if (q_variant, c_variant) != (q_tokens, listed):
                 other = _compare(query, q_variant, c_variant, index, options)

@@ -1,0 +1,1 @@
+"""The HTTP service: yente-compatible and native APIs over one Screener."""

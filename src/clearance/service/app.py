@@ -1,0 +1,92 @@
+"""The FastAPI application: one per worker process, all sharing the store and index file.
+
+`clearance serve` starts uvicorn with `create_app_from_env` as a factory, so
+each worker builds its app from the settings in its environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+import clearance.service.schema as service_tables
+from clearance import __version__
+from clearance.service import native_api, yente_api
+from clearance.service.audit import AuditLog
+from clearance.service.auth import KeyStore
+from clearance.service.config import ServiceConfig
+from clearance.service.deps import Services
+from clearance.service.ftm_json import EntityCache
+from clearance.service.limits import BodySizeLimit, RateLimiter
+from clearance.service.reload import ScreenerHolder
+from clearance.store.store import Store
+
+
+def open_services(config: ServiceConfig) -> Services:
+    store = Store.open(config.home)
+    # until the store creates every table on `metadata` itself, make ours here
+    service_tables.metadata.create_all(store.engine)
+    holder = ScreenerHolder(store, config.reload_interval)
+    holder.load_now()
+    return Services(
+        config=config,
+        store=store,
+        holder=holder,
+        entities=EntityCache(store),
+        keys=KeyStore(store.engine),
+        audit=AuditLog(store.engine),
+        limiter=RateLimiter(store.engine, config.requests_per_minute),
+    )
+
+
+def create_app(config: ServiceConfig) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = open_services(config)
+        yield
+        app.state.services.store.close()
+
+    app = FastAPI(
+        title="clearance",
+        version=__version__,
+        description=(
+            "Restricted-party screening against official sanctions and export-control "
+            "lists. yente-compatible (`/match`, `/search`, `/entities`, `/catalog`, "
+            "`/algorithms`) and native (`/v1/…`) APIs. Send `Authorization: ApiKey <key>`."
+        ),
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, _error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal error; see the server log"}, status_code=500)
+
+    @app.get("/healthz", tags=["system"], summary="The process is alive")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["system"],
+        summary="A snapshot is loaded and served",
+        responses={503: {"description": "No snapshot loaded yet"}},
+    )
+    def readyz(request: Request) -> Any:
+        services: Services = request.app.state.services
+        served = services.holder.current()
+        if served is None:
+            return JSONResponse({"status": "no snapshot loaded"}, status_code=503)
+        return {"status": "ok", "snapshot": served.snapshot_id}
+
+    app.include_router(yente_api.router)
+    app.include_router(native_api.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    return create_app(ServiceConfig.from_env())
