@@ -20,6 +20,7 @@ from clearance.cli import (
     data_commands,
     evaluate_commands,
     keys_commands,
+    monitor_commands,
     screen_commands,
     serve_commands,
 )
@@ -55,6 +56,7 @@ data_commands.register(app)
 screen_commands.register(app)
 evaluate_commands.register(app)
 batch_commands.register(app)
+monitor_commands.register(app)
 serve_commands.register(app)
 keys_commands.register(app)
 audit_commands.register(app)

@@ -146,6 +146,7 @@ class ScreeningIndex:
         state = dict(self.__dict__)
         state["similar_cache"] = {}
         return state
+
     joined: dict[str, Sequence[int]] = field(default_factory=dict)  # spaceless name -> name ids
     identifiers: dict[str, Sequence[int]] = field(default_factory=dict)  # id -> entities
     idf: list[float] = field(default_factory=list)

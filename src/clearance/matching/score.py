@@ -73,7 +73,7 @@ class NameComparison:
     @property
     def pairs(self) -> tuple[TokenPair, ...]:
         q_weights, c_weights = self.weights
-        total = sum(q_weights) + sum(c_weights) or 1.0
+        total = sum(q_weights, 0.0) + sum(c_weights, 0.0) or 1.0
         return tuple(
             TokenPair(
                 self.q_tokens[i],
@@ -194,17 +194,19 @@ def _compare(
             q_weights[i] = c_weights[j] = c_weights[j] * INITIAL_WEIGHT
         elif q_tokens[i] not in index.token_ids:
             q_weights[i] = c_weights[j]  # a misspelt part weighs what it stands for
-    total_q, total_c = sum(q_weights), sum(c_weights)
+    total_q, total_c = sum(q_weights, 0.0), sum(c_weights, 0.0)
     total = total_q + total_c
     weights = (tuple(q_weights), tuple(c_weights))
     if total <= 0:
         return NameComparison(0.0, q_tokens, listed, (), weights, 0.0)
-    got_q = sum(s * q_weights[i] for i, _j, s, _h in matched)
-    got_c = sum(s * c_weights[j] for _i, j, s, _h in matched)
+    got_q = sum((s * q_weights[i] for i, _j, s, _h in matched), 0.0)
+    got_c = sum((s * c_weights[j] for _i, j, s, _h in matched), 0.0)
     dice = (got_q + got_c) / total
     cover = max(got_q / total_q if total_q else 0.0, got_c / total_c if total_c else 0.0)
     # information: how much more than a generic word the matched parts say
-    information = sum(s * max(0.0, c_weights[j] - index.generic_idf) for _i, j, s, _h in matched)
+    information = sum(
+        (s * max(0.0, c_weights[j] - index.generic_idf) for _i, j, s, _h in matched), 0.0
+    )
     credit = COVERAGE_BLEND * min(1.0, information / INFO_FULL)
     if len(matched) < 2 or query.script in SYLLABIC_SCRIPTS:
         # one shared part is not a partial name, and a missing syllable is another name

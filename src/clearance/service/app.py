@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 import clearance.service.schema as service_tables
 from clearance import __version__
-from clearance.service import native_api, yente_api
+from clearance.service import native_api, reconcile, yente_api
 from clearance.service.audit import AuditLog
 from clearance.service.auth import KeyStore
 from clearance.service.config import ServiceConfig
@@ -85,6 +85,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     app.include_router(yente_api.router)
     app.include_router(native_api.router)
+    app.include_router(reconcile.router)
     return app
 
 

@@ -1,0 +1,226 @@
+"""Monitoring benchmark: an incremental run after a list change against a full re-screen.
+
+Run: .venv/bin/python benchmarks/monitor.py [--rows 100000] [--change-share 0.01]
+
+Target (the issue): after a list change touching 1% of entities, the
+incremental run at least 10× faster than a full re-screen, with the same hits.
+
+Steps, on one core (common.pin_to_one_core), in a temporary folder:
+1. a store of every shared list (`clearance update --from`, in a child process);
+2. a portfolio of --rows rows, made by benchmarks/batch.py's book generator:
+   Faker names from 24 locales plus 2% listed names, varied as books hold them;
+3. the first run (full);
+4. a list change: a copy of OFAC's SDN CSV files in which --change-share of all
+   listed entities (1%) have one letter of their name altered, loaded with
+   `ingest.load` as a new release (with --mixed, also entities removed and added);
+5. in this process, each from cold caches and a freshly opened screener: a full
+   re-screen of the portfolio (not recorded) and the incremental run; their
+   times, the ratio, and an assertion that both give the same hits;
+6. the same comparison for a change of the book alone (--change-share of the
+   rows edited, lists unchanged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import common
+from batch import write_book
+from clearance import Screener
+from clearance.index import build as index_build
+from clearance.ingest import load
+from clearance.matching import tokens
+from clearance.monitor.portfolio import get_portfolio, save_portfolio
+from clearance.monitor.run import RunResult, run_portfolio
+from clearance.names import normalize
+from clearance.store.store import Store
+
+SEED = 20261127
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_LISTS = Path(os.environ.get("CLEARANCE_SHARED_LISTS", REPO.parent / "shared/data/lists"))
+SDN_FILES = ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
+#: the name field of an SDN.CSV line: ent_num,"NAME",…
+SDN_LINE = re.compile(rb'^(\d+),"((?:[^"]|"")*)"')
+
+
+def cold(home: Path) -> Screener:
+    """A screener opened afresh with the matcher's process-wide caches emptied, so that
+    neither run profits from the other's work."""
+    for function in (normalize.normalize_name, tokens.token_similarity, index_build.deletions):
+        function.cache_clear()
+    gc.collect()
+    return Screener.open(home)
+
+
+def altered(name: bytes, rng: random.Random) -> bytes:
+    """One letter of the name's longest word replaced: the name as respelt by the publisher."""
+    words = name.split(b" ")
+    i = max(range(len(words)), key=lambda w: sum(c.isalpha() for c in words[w].decode("latin-1")))
+    word = bytearray(words[i])
+    letters = [j for j, c in enumerate(word) if chr(c).isalpha()]
+    if len(letters) < 2:
+        return name + b" Q"
+    j = letters[len(letters) // 2]
+    word[j] = ord("Q") if word[j] not in b"Qq" else ord("Z")
+    words[i] = bytes(word)
+    return b" ".join(words)
+
+
+def edited_sdn(source: Path, target: Path, count: int, mixed: bool) -> tuple[int, int, int]:
+    """A copy of the SDN CSV files with `count` names altered (and, if `mixed`, a tenth as many
+    entries removed and added); returns (altered, removed, added)."""
+    target.mkdir()
+    lines = (source / "sdn.csv").read_bytes().split(b"\r\n")
+    rng = random.Random(SEED)
+    entries = [i for i, line in enumerate(lines) if SDN_LINE.match(line)]
+    chosen = rng.sample(entries, min(count, len(entries)))
+    extra = count // 10 if mixed else 0
+    renamed, removed, added = chosen[extra:], set(chosen[:extra]), []
+    for i in renamed:
+        match = SDN_LINE.match(lines[i])
+        assert match is not None
+        lines[i] = lines[i][: match.start(2)] + altered(match[2], rng) + lines[i][match.end(2) :]
+    for n, i in enumerate(sorted(removed)):
+        match = SDN_LINE.match(lines[i])
+        assert match is not None
+        new_id = str(990_000 + n).encode()
+        body = altered(match[2], rng) + b" KELLIWAX"
+        added.append(new_id + b',"' + body + b'"' + lines[i][match.end(2) + 1 :])
+    gone = {match[1] for i in removed if (match := SDN_LINE.match(lines[i]))}
+    for name in SDN_FILES[1:]:  # addresses, aliases and remarks of removed entries go too
+        rows = (source / name).read_bytes().split(b"\r\n")
+        (target / name).write_bytes(
+            b"\r\n".join(r for r in rows if r.split(b",", 1)[0] not in gone)
+        )
+    kept = [line for i, line in enumerate(lines) if i not in removed]
+    end = next(i for i in range(len(kept) - 1, -1, -1) if SDN_LINE.match(kept[i])) + 1
+    (target / "sdn.csv").write_bytes(b"\r\n".join(kept[:end] + added + kept[end:]))
+    return len(renamed), len(removed), len(added)
+
+
+def edited_book(book: Path, target: Path, share: float) -> int:
+    """The book with `share` of its rows renamed (a word added); returns how many."""
+    rng = random.Random(SEED + 1)
+    with book.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    chosen = rng.sample(range(1, len(rows)), max(1, int((len(rows) - 1) * share)))
+    for i in chosen:
+        rows[i][1] = f"{rows[i][1]} Holdings"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return len(chosen)
+
+
+def hit_set(result: RunResult) -> set[tuple[object, ...]]:
+    return {
+        (h.row_key, h.rank, h.entity_id, h.score, h.match, h.matched_name, h.explanation, h.status)
+        for h in result.hits
+    } | {(h.row_key, h.entity_id, h.score, "gone") for h in result.gone}
+
+
+def compare(label: str, home: Path, store: Store, name: str) -> float:
+    """Time a full re-screen and the incremental run; check they agree; return the ratio."""
+    timed: dict[str, tuple[RunResult, float]] = {}
+    runs: dict[str, Callable[[Screener], RunResult]] = {
+        "full re-screen": lambda s: run_portfolio(
+            store, s, get_portfolio(store, name), full=True, record=False
+        ),
+        "incremental run": lambda s: run_portfolio(store, s, get_portfolio(store, name)),
+    }
+    for what, run in runs.items():
+        screener = cold(home)
+        started = time.perf_counter()
+        timed[what] = (run(screener), time.perf_counter() - started)
+    full, full_seconds = timed["full re-screen"]
+    incremental, incremental_seconds = timed["incremental run"]
+    record = incremental.record
+    ratio = full_seconds / incremental_seconds
+    print(f"\n{label}")
+    print(f"  why: {record.reason}")
+    print(f"  full re-screen:  {full_seconds:8.1f} s ({full.record.rows:,} rows screened)")
+    print(
+        f"  incremental run: {incremental_seconds:8.1f} s ({record.rows_full:,} rows screened "
+        f"in full, {record.rows_incremental:,} only checked against the change)"
+    )
+    print(
+        f"  ratio {ratio:.1f}× (target ≥ 10×: {'met' if ratio >= 10 else 'NOT met'}); "
+        f"{record.hits:,} hits, {record.matches:,} matches; {record.new_hits:,} new, "
+        f"{record.changed_hits:,} changed, {record.gone_hits:,} gone"
+    )
+    assert hit_set(incremental) == hit_set(full), "the incremental run differs from a full one"
+    print("  same hits as the full re-screen (scores, matches, statuses): yes")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--listed-share", type=float, default=0.02)
+    parser.add_argument("--change-share", type=float, default=0.01)
+    parser.add_argument("--mixed", action="store_true", help="also remove and add entities")
+    parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
+    args = parser.parse_args()
+
+    common.single_threaded()
+    core = common.pin_to_one_core()
+    fingerprint = common.source_fingerprint()
+    print(f"monitor benchmark, {date.today().isoformat()}: {args.rows:,} rows")
+    print(common.describe_machine(core))
+    with tempfile.TemporaryDirectory(prefix="clearance-monitor-bench-") as tmp:
+        folder = Path(tmp)
+        home = folder / "home"
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "clearance", "--home", str(home)]
+        subprocess.run(
+            [*command, "update", "--from", str(args.lists)], check=True, capture_output=True
+        )
+        screener = Screener.open(home)
+        entities = len(screener.index.entities)
+        print(f"store: {entities:,} entities ({time.perf_counter() - started:.1f} s)")
+        book = folder / "book.csv"
+        from_lists = write_book(book, args.rows, args.listed_share, screener)
+        with Store.open(home) as store:
+            save_portfolio(store, "book", book)
+            started = time.perf_counter()
+            first = run_portfolio(store, screener, get_portfolio(store, "book"))
+            print(
+                f"first run (full): {args.rows:,} rows ({from_lists:,} from the lists) in "
+                f"{time.perf_counter() - started:.1f} s; {first.record.hits:,} hits, "
+                f"{first.record.matches:,} matches"
+            )
+            del screener
+
+            count = round(entities * args.change_share)
+            renamed, removed, added = edited_sdn(
+                args.lists / "ofac-sdn", folder / "sdn", count, args.mixed
+            )
+            outcome = load(store, "us_ofac_sdn", [folder / "sdn" / n for n in SDN_FILES])
+            assert outcome.status == "activated", outcome.message
+            print(
+                f"list change: us_ofac_sdn with {renamed:,} names altered, {removed:,} entries "
+                f"removed, {added:,} added ({count / entities:.1%} of {entities:,} entities)"
+            )
+            compare("after the list change", home, store, "book")
+
+            changed = edited_book(book, folder / "book2.csv", args.change_share)
+            save_portfolio(store, "book", folder / "book2.csv")
+            print(f"\nbook change: {changed:,} rows renamed, lists unchanged")
+            compare("after the book change", home, store, "book")
+    print(f"\npeak memory {common.peak_rss_mb():,.0f} MiB")
+    common.check_unchanged(fingerprint)
+
+
+if __name__ == "__main__":
+    main()

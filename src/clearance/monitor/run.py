@@ -1,0 +1,452 @@
+"""A monitoring run: re-screen what can have changed, compare with the last run, keep the evidence.
+
+Rows added or changed since the previous run are screened against every
+listed entity. The other rows keep their previous hits unless the lists
+changed in a way that can reach them (`scope`), in which case they are
+screened again too; the result equals a full re-screen. Each run is recorded,
+even when nothing changed: when, against which snapshot and list versions,
+how many rows were screened and how, every hit, and what is new, changed or
+gone since the previous run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from clearance import __version__
+from clearance.batch.progress import Reporter, SilentReporter
+from clearance.batch.worker import RowScreener
+from clearance.index.persist import FORMAT_VERSION
+from clearance.monitor import schema as t
+from clearance.monitor.errors import MonitorError
+from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
+from clearance.monitor.scope import (
+    ListScope,
+    NoListChange,
+    Scope,
+    list_change,
+    snapshot_index,
+)
+from clearance.screening import Hit, Screener
+from clearance.store.store import Store, utc_now
+
+#: hits kept per row, as `clearance screen` and `clearance batch` default to
+DEFAULT_LIMIT = 10
+#: rows between progress updates (a Rich bar costs a little per update)
+PROGRESS_STEP = 100
+
+ReporterFactory = Callable[[str, int | None], Reporter]
+
+
+def scorer_version() -> str:
+    """What the scores depend on besides the lists: results of another version are not reused."""
+    return f"clearance {__version__}, index format {FORMAT_VERSION}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunHit:
+    row_key: str
+    row_id: str
+    query: str
+    entity_id: str
+    dataset: str
+    schema: str
+    caption: str
+    lists: tuple[str, ...]
+    matched_name: str
+    score: float
+    match: bool
+    explanation: str
+    rank: int  # position among the row's hits, in screen() order
+    status: str = "new"  # new / changed / same, or gone (a previous run's hit)
+
+    def answer(self) -> tuple[float, str, bool]:
+        """What a changed hit differs in."""
+        return (self.score, self.matched_name, self.match)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row_key": self.row_key,
+            "row_id": self.row_id,
+            "query": self.query,
+            "status": self.status,
+            "entity_id": self.entity_id,
+            "dataset": self.dataset,
+            "schema": self.schema,
+            "caption": self.caption,
+            "lists": list(self.lists),
+            "matched_name": self.matched_name,
+            "score": self.score,
+            "match": self.match,
+            "explanation": self.explanation,
+            "rank": self.rank,
+        }
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    portfolio: str
+    previous_run_id: int | None
+    started_at: str
+    finished_at: str
+    seconds: float
+    snapshot_id: int
+    list_versions: dict[str, dict[str, str | None]]  # dataset -> release id, as-of date
+    portfolio_version: int
+    scorer: str
+    threshold: float
+    hit_limit: int
+    incremental: bool
+    reason: str
+    rows: int
+    rows_full: int
+    rows_incremental: int
+    errors: int
+    hits: int
+    matches: int
+    new_hits: int
+    changed_hits: int
+    gone_hits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.id,
+            "portfolio": self.portfolio,
+            "previous_run": self.previous_run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "seconds": self.seconds,
+            "snapshot": self.snapshot_id,
+            "list_versions": self.list_versions,
+            "portfolio_version": self.portfolio_version,
+            "scorer": self.scorer,
+            "threshold": self.threshold,
+            "hit_limit": self.hit_limit,
+            "incremental": self.incremental,
+            "reason": self.reason,
+            "rows": self.rows,
+            "rows_full": self.rows_full,
+            "rows_incremental": self.rows_incremental,
+            "errors": self.errors,
+            "hits": self.hits,
+            "matches": self.matches,
+            "new_hits": self.new_hits,
+            "changed_hits": self.changed_hits,
+            "gone_hits": self.gone_hits,
+        }
+
+
+@dataclass
+class RunResult:
+    record: RunRecord
+    hits: list[RunHit]  # this run's hits, row by row in portfolio order
+    gone: list[RunHit]  # the previous run's hits that are not hits any more
+    problems: list[str] = field(default_factory=list)  # rows that could not be screened
+
+    @property
+    def changes(self) -> list[RunHit]:
+        """New and changed hits, then gone ones: what a user has to look at."""
+        return [h for h in self.hits if h.status in ("new", "changed")] + self.gone
+
+
+@dataclass
+class _Plan:
+    incremental: bool
+    reason: str
+    scope: Scope
+    previous: RunRecord | None
+    previous_hits: dict[str, list[RunHit]]  # row key -> hits in rank order
+
+
+def run_portfolio(
+    store: Store,
+    screener: Screener,
+    portfolio: Portfolio,
+    *,
+    full: bool = False,
+    record: bool = True,
+    progress: ReporterFactory | None = None,
+) -> RunResult:
+    """Re-screen `portfolio` against the screener's snapshot and (by default) record the run.
+
+    `full` screens every row against everything; `record=False` computes the run
+    without storing it (a reference to compare an incremental run with)."""
+    t.create_tables(store.engine)
+    started, clock = utc_now(), time.perf_counter()
+    snapshot_id = int(screener.snapshot)
+    threshold, limit = screener.default_threshold, DEFAULT_LIMIT
+    portfolio, rows = load_rows(store, portfolio)
+    plan = _plan(store, screener, portfolio, snapshot_id, threshold, limit, full)
+    version = plan.previous.portfolio_version if plan.previous else 0
+    report = (progress or (lambda _d, _t: SilentReporter()))(
+        f"monitoring {portfolio.name}", len(rows)
+    )
+    rows_screen = RowScreener(screener)
+    hits: list[RunHit] = []
+    problems: list[str] = []
+    screened = 0
+    try:
+        for done, row in enumerate(rows, start=1):
+            earlier = plan.previous_hits.get(row.key, [])
+            if (
+                plan.incremental
+                and row.since_version <= version
+                and not plan.scope.reaches(row.query, {h.entity_id for h in earlier})
+            ):
+                hits.extend(replace(h, row_id=row.row_id, status="same") for h in earlier)
+            else:
+                screened += 1
+                outcome = rows_screen.screen(row.query, threshold, limit)
+                if isinstance(outcome, str):
+                    problems.append(f"row {row.shown_id}: {outcome}")
+                else:
+                    hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome))
+            if done % PROGRESS_STEP == 0:
+                report.advance(PROGRESS_STEP)
+        report.advance(len(rows) % PROGRESS_STEP)
+    finally:
+        report.finish()
+    hits, gone = _compare(hits, plan.previous_hits)
+    record_ = RunRecord(
+        id=0,
+        portfolio=portfolio.name,
+        previous_run_id=plan.previous.id if plan.previous else None,
+        started_at=started,
+        finished_at=utc_now(),
+        seconds=round(time.perf_counter() - clock, 3),
+        snapshot_id=snapshot_id,
+        list_versions=list_versions(store, snapshot_id),
+        portfolio_version=portfolio.version,
+        scorer=scorer_version(),
+        threshold=threshold,
+        hit_limit=limit,
+        incremental=plan.incremental,
+        reason=plan.reason,
+        rows=len(rows),
+        rows_full=screened,
+        rows_incremental=len(rows) - screened,
+        errors=len(problems),
+        hits=len(hits),
+        matches=sum(h.match for h in hits),
+        new_hits=sum(h.status == "new" for h in hits),
+        changed_hits=sum(h.status == "changed" for h in hits),
+        gone_hits=len(gone),
+    )
+    if record:
+        record_ = _record(store, portfolio, record_, hits, gone)
+    return RunResult(record_, hits, gone, problems)
+
+
+def run_portfolios(
+    store: Store,
+    screener: Screener,
+    portfolios: Sequence[Portfolio] | None = None,
+    *,
+    full: bool = False,
+    progress: ReporterFactory | None = None,
+) -> list[RunResult]:
+    """Run the given portfolios, or every portfolio."""
+    chosen = list(portfolios) if portfolios is not None else list_portfolios(store)
+    if not chosen:
+        raise MonitorError("no portfolios yet: add one with `clearance monitor add NAME FILE`")
+    return [run_portfolio(store, screener, p, full=full, progress=progress) for p in chosen]
+
+
+def _hit(row: PortfolioRow, rank: int, hit: Hit) -> RunHit:
+    return RunHit(
+        row_key=row.key,
+        row_id=row.row_id,
+        query=row.name,
+        entity_id=hit.entity_id,
+        dataset=hit.dataset,
+        schema=hit.schema,
+        caption=hit.caption,
+        lists=hit.lists,
+        matched_name=hit.matched_name,
+        score=hit.score,
+        match=hit.match,
+        explanation=hit.explanation,
+        rank=rank,
+    )
+
+
+def _plan(
+    store: Store,
+    screener: Screener,
+    portfolio: Portfolio,
+    snapshot_id: int,
+    threshold: float,
+    limit: int,
+    full: bool,
+) -> _Plan:
+    previous = last_run(store, portfolio)
+    earlier = load_hits(store, previous.id) if previous else {}
+    everything = NoListChange()
+
+    def whole(reason: str) -> _Plan:
+        return _Plan(False, reason, everything, previous, earlier)
+
+    if full:
+        return whole("full re-screen, as asked")
+    if previous is None:
+        return whole("first run")
+    if previous.scorer != scorer_version():
+        return whole(f"scorer changed since run {previous.id} ({previous.scorer})")
+    if previous.threshold != threshold or previous.hit_limit != limit:
+        return whole(f"threshold or hit limit changed since run {previous.id}")
+    rows_note = (
+        f"portfolio version {previous.portfolio_version} → {portfolio.version}"
+        if portfolio.version != previous.portfolio_version
+        else "portfolio unchanged"
+    )
+    if previous.snapshot_id == snapshot_id:
+        return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
+    change = list_change(store, previous.snapshot_id, snapshot_id)
+    scope = ListScope(snapshot_index(store, previous.snapshot_id), screener.index, change)
+    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier)
+
+
+def _compare(
+    hits: list[RunHit], previous: dict[str, list[RunHit]]
+) -> tuple[list[RunHit], list[RunHit]]:
+    """This run's hits with their status, and the previous hits that are gone."""
+    before = {(h.row_key, h.entity_id): h for row in previous.values() for h in row}
+    marked = []
+    for hit in hits:
+        old = before.pop((hit.row_key, hit.entity_id), None)
+        status = "new" if old is None else "same" if old.answer() == hit.answer() else "changed"
+        marked.append(replace(hit, status=status))
+    gone = [replace(h, status="gone") for h in before.values()]
+    return marked, gone
+
+
+def list_versions(store: Store, snapshot_id: int) -> dict[str, dict[str, str | None]]:
+    """dataset -> the release screened against and the as-of date its publisher gave."""
+    snapshot = store.snapshot(snapshot_id)
+    return {
+        dataset: {"release": release, "as_of": store.release(release).published_at}
+        for dataset, release in sorted(snapshot.releases.items())
+    }
+
+
+def _record(
+    store: Store, portfolio: Portfolio, run: RunRecord, hits: list[RunHit], gone: list[RunHit]
+) -> RunRecord:
+    values = run.to_dict()
+    for key in ("run", "portfolio", "previous_run", "snapshot"):
+        values.pop(key)
+    values["list_versions"] = json.dumps(run.list_versions, sort_keys=True)
+    with store.engine.begin() as conn:
+        inserted = conn.execute(
+            t.runs.insert().values(
+                portfolio_id=portfolio.id,
+                previous_run_id=run.previous_run_id,
+                snapshot_id=run.snapshot_id,
+                **values,
+            )
+        )
+        run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        rows = [_hit_row(run_id, h) for h in (*hits, *gone)]
+        if rows:
+            conn.execute(t.hits.insert(), rows)
+    return replace(run, id=run_id)
+
+
+def _hit_row(run_id: int, hit: RunHit) -> dict[str, Any]:
+    row = hit.to_dict()
+    row["lists"] = json.dumps(list(hit.lists))
+    return {"run_id": run_id, **row}
+
+
+def _run_record(row: Any, portfolio: str) -> RunRecord:
+    m = row._mapping
+    return RunRecord(
+        id=int(m["id"]),
+        portfolio=portfolio,
+        previous_run_id=m["previous_run_id"],
+        started_at=m["started_at"],
+        finished_at=m["finished_at"],
+        seconds=float(m["seconds"]),
+        snapshot_id=int(m["snapshot_id"]),
+        list_versions=json.loads(m["list_versions"]),
+        portfolio_version=int(m["portfolio_version"]),
+        scorer=m["scorer"],
+        threshold=float(m["threshold"]),
+        hit_limit=int(m["hit_limit"]),
+        incremental=bool(m["incremental"]),
+        reason=m["reason"],
+        rows=int(m["rows"]),
+        rows_full=int(m["rows_full"]),
+        rows_incremental=int(m["rows_incremental"]),
+        errors=int(m["errors"]),
+        hits=int(m["hits"]),
+        matches=int(m["matches"]),
+        new_hits=int(m["new_hits"]),
+        changed_hits=int(m["changed_hits"]),
+        gone_hits=int(m["gone_hits"]),
+    )
+
+
+def runs(store: Store, portfolio: Portfolio, since: str | None = None) -> list[RunRecord]:
+    """The portfolio's runs, oldest first; `since`: only those started at or after it."""
+    t.create_tables(store.engine)
+    query = select(t.runs).where(t.runs.c.portfolio_id == portfolio.id).order_by(t.runs.c.id)
+    if since is not None:
+        query = query.where(t.runs.c.started_at >= since)
+    with store.engine.connect() as conn:
+        return [_run_record(r, portfolio.name) for r in conn.execute(query)]
+
+
+def last_run(store: Store, portfolio: Portfolio) -> RunRecord | None:
+    query = (
+        select(t.runs)
+        .where(t.runs.c.portfolio_id == portfolio.id)
+        .order_by(t.runs.c.id.desc())
+        .limit(1)
+    )
+    with store.engine.connect() as conn:
+        found = conn.execute(query).first()
+    return None if found is None else _run_record(found, portfolio.name)
+
+
+def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
+    """A run's hits in row-key and rank order (with the hits that were gone, unless not asked)."""
+    query = select(t.hits).where(t.hits.c.run_id == run_id)
+    if not gone:
+        query = query.where(t.hits.c.status != "gone")
+    with store.engine.connect() as conn:
+        found = conn.execute(query.order_by(t.hits.c.row_key, t.hits.c.rank)).all()
+    return [
+        RunHit(
+            row_key=r.row_key,
+            row_id=r.row_id,
+            query=r.query,
+            entity_id=r.entity_id,
+            dataset=r.dataset,
+            schema=r.schema,
+            caption=r.caption,
+            lists=tuple(json.loads(r.lists)),
+            matched_name=r.matched_name,
+            score=float(r.score),
+            match=bool(r.match),
+            explanation=r.explanation,
+            rank=int(r.rank),
+            status=r.status,
+        )
+        for r in found
+    ]
+
+
+def load_hits(store: Store, run_id: int) -> dict[str, list[RunHit]]:
+    """A run's hits (not those gone) by row key, in rank order."""
+    grouped: dict[str, list[RunHit]] = {}
+    for hit in run_hits(store, run_id, gone=False):
+        grouped.setdefault(hit.row_key, []).append(hit)
+    return grouped

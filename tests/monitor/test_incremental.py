@@ -1,0 +1,178 @@
+"""Incremental runs give exactly what a full re-screen gives, scores included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.monitor.conftest import book_names, edit_un, numbered, write_book
+
+from clearance import Screener
+from clearance.ingest import load
+from clearance.monitor.portfolio import get_portfolio, save_portfolio
+from clearance.monitor.run import RunResult, run_portfolio, runs
+from clearance.monitor.scope import ListScope, list_change, snapshot_index
+from clearance.store.store import Store
+
+
+def answers(result: RunResult) -> list[tuple[object, ...]]:
+    """Every hit as the user sees it, with its status against the previous run."""
+    return sorted(
+        (
+            h.row_key,
+            h.rank,
+            h.entity_id,
+            h.score,
+            h.match,
+            h.matched_name,
+            h.explanation,
+            h.caption,
+            h.dataset,
+            h.lists,
+            h.status,
+        )
+        for h in result.hits
+    )
+
+
+def gone(result: RunResult) -> list[tuple[str, str, float]]:
+    return sorted((h.row_key, h.entity_id, h.score) for h in result.gone)
+
+
+def assert_same(incremental: RunResult, reference: RunResult) -> None:
+    assert answers(incremental) == answers(reference)
+    assert gone(incremental) == gone(reference)
+    a, b = incremental.record, reference.record
+    assert (a.hits, a.matches, a.new_hits, a.changed_hits, a.gone_hits) == (
+        b.hits,
+        b.matches,
+        b.new_hits,
+        b.changed_hits,
+        b.gone_hits,
+    )
+
+
+def test_incremental_run_equals_a_full_rescreen_after_the_lists_and_the_book_change(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    edit = edit_un(un, tmp_path / "consolidated.xml", rename=8, delete=5, add=4)
+    rows = numbered(book_names(un, edit))
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        first = run_portfolio(store, Screener.open(monitor_home), get_portfolio(store, "book"))
+        assert not first.record.incremental and first.record.rows_full == len(rows)
+        assert first.record.new_hits == first.record.hits > 0
+
+        # the book changes too: one row renamed, one removed, one added
+        later = list(rows[1:])
+        later[0] = (later[0][0], "Hangzhou Zorblax Trading")
+        later.append(("C9999", edit.renamed[0][1]))
+        save_portfolio(store, "book", write_book(tmp_path / "book2.csv", later))
+        assert load(store, "un_sc_sanctions", [edit.path]).status == "activated"
+
+        screener = Screener.open(monitor_home)
+        portfolio = get_portfolio(store, "book")
+        reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+        incremental = run_portfolio(store, screener, portfolio)
+
+    assert incremental.record.incremental and not reference.record.incremental
+    assert_same(incremental, reference)
+    # rows that reach no listed name and had no hit were not screened again
+    assert 0 < incremental.record.rows_incremental < len(later)
+    assert incremental.record.rows_full + incremental.record.rows_incremental == len(later)
+
+    statuses = {(h.query, h.matched_name): h.status for h in incremental.hits}
+    added = edit.added[0]
+    assert statuses[(added, added)] == "new"
+    old_name, new_name = edit.renamed[0]
+    assert ("C9999", new_name) in {(h.row_id, h.query) for h in incremental.hits}
+    assert any(q == old_name and s == "changed" for (q, _m), s in statuses.items())
+    deleted = {h.matched_name for h in incremental.gone}
+    assert set(edit.deleted) <= deleted  # hits on removed entities disappear
+    dropped = rows[0][0]  # the row taken out of the book: its hits are gone
+    assert {h.entity_id for h in first.hits if h.row_id == dropped} == {
+        h.entity_id for h in incremental.gone if h.row_id == dropped
+    }
+
+
+def test_a_local_list_change_rescreens_only_the_rows_it_can_reach(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    edit = edit_un(un, tmp_path / "consolidated.xml", rename=8)
+    rows = numbered(book_names(un, edit))
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        portfolio = get_portfolio(store, "book")
+        first = run_portfolio(store, Screener.open(monitor_home), portfolio)
+        assert load(store, "un_sc_sanctions", [edit.path]).status == "activated"
+        screener = Screener.open(monitor_home)
+        change = list_change(store, first.record.snapshot_id, int(screener.snapshot))
+        assert len(change.changed) == 8 and not change.added and not change.removed
+        scope = ListScope(snapshot_index(store, first.record.snapshot_id), screener.index, change)
+        assert not scope.everything  # respelt names: the number of listed names is the same
+        reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+        incremental = run_portfolio(store, screener, portfolio)
+
+    assert_same(incremental, reference)
+    assert 0 < incremental.record.rows_full < len(rows) / 2
+    renamed = {new for _old, new in edit.renamed}
+    assert {h.matched_name for h in incremental.hits if h.status == "changed"} & renamed
+
+
+def test_a_book_change_alone_screens_only_new_and_changed_rows(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    rows = numbered(book_names(un))
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        screener = Screener.open(monitor_home)
+        first = run_portfolio(store, screener, get_portfolio(store, "book"))
+        removed = next(r for r in rows if any(h.row_id == r[0] for h in first.hits))
+        later = [r for r in rows if r != removed]
+        later[3] = (later[3][0], "Ivanova Petrova Trading")
+        later.append(("C9999", "Zorblax Kelliwax Holdings"))
+        later.append(("C9998", rows[0][1]))  # a name already in the book, under a new id
+        summary = save_portfolio(store, "book", write_book(tmp_path / "book2.csv", later))
+        assert (summary.added, summary.changed, summary.removed) == (2, 1, 1)
+        portfolio = get_portfolio(store, "book")
+        reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+        incremental = run_portfolio(store, screener, portfolio)
+
+    assert incremental.record.incremental
+    assert incremental.record.rows_full == 3
+    assert incremental.record.rows_incremental == len(later) - 3
+    assert_same(incremental, reference)
+    assert {h.row_id for h in incremental.gone} >= {removed[0]}
+    repeated = [h for h in incremental.hits if h.row_id == "C9998"]
+    assert all(h.status == "new" for h in repeated)
+    assert [h.entity_id for h in repeated] == [
+        h.entity_id for h in first.hits if h.row_id == "C1000"
+    ]
+
+
+def test_every_run_is_recorded_even_with_nothing_to_report(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    rows = numbered(book_names(shared_lists / "un-consolidated" / "consolidated.xml"))
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        screener = Screener.open(monitor_home)
+        portfolio = get_portfolio(store, "book")
+        first = run_portfolio(store, screener, portfolio)
+        second = run_portfolio(store, screener, portfolio)
+        history = runs(store, portfolio)
+
+    quiet = second.record
+    assert quiet.incremental and quiet.rows_full == 0 and quiet.rows_incremental == len(rows)
+    assert (quiet.new_hits, quiet.changed_hits, quiet.gone_hits) == (0, 0, 0)
+    assert quiet.hits == first.record.hits and quiet.matches == first.record.matches
+    assert answers(second) == [(*a[:-1], "same") for a in answers(first)]
+    assert [r.id for r in history] == [first.record.id, quiet.id]
+    assert quiet.previous_run_id == first.record.id
+    assert quiet.snapshot_id == first.record.snapshot_id
+    assert set(quiet.list_versions) == {"un_sc_sanctions", "us_ofac_cons", "us_bis_denied"}
+    un = quiet.list_versions["un_sc_sanctions"]
+    assert un["release"] and (un["as_of"] or "").startswith("2026-03-28")
+    assert quiet.started_at.endswith("Z") and quiet.finished_at >= quiet.started_at
