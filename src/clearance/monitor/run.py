@@ -49,6 +49,10 @@ def scorer_version() -> str:
     return f"clearance {__version__}, index format {FORMAT_VERSION}"
 
 
+#: a score moving by less than this is drift from other names' weights, not a change
+SCORE_CHANGE = 0.01
+
+
 @dataclass(frozen=True, slots=True)
 class RunHit:
     row_key: str
@@ -66,9 +70,16 @@ class RunHit:
     rank: int  # position among the row's hits, in screen() order
     status: str = "new"  # new / changed / same, or gone (a previous run's hit)
 
-    def answer(self) -> tuple[float, str, bool]:
-        """What a changed hit differs in."""
-        return (self.score, self.matched_name, self.match)
+    def differs_from(self, other: RunHit) -> bool:
+        """A changed hit: another name matched, the match decision flipped, or the score
+        moved by a visible amount. Any list change shifts every name part's weight a
+        little, so scores drift in the fourth decimal; reporting that drift as a change
+        would bury the changes a user must look at."""
+        return (
+            self.matched_name != other.matched_name
+            or self.match != other.match
+            or abs(self.score - other.score) >= SCORE_CHANGE
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -321,7 +332,7 @@ def _compare(
     marked = []
     for hit in hits:
         old = before.pop((hit.row_key, hit.entity_id), None)
-        status = "new" if old is None else "same" if old.answer() == hit.answer() else "changed"
+        status = "new" if old is None else "changed" if hit.differs_from(old) else "same"
         marked.append(replace(hit, status=status))
     gone = [replace(h, status="gone") for h in before.values()]
     return marked, gone
