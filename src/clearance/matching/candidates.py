@@ -34,6 +34,8 @@ COMMON_SHARE = 0.02
 COMMON_FLOOR = 500
 #: candidates sharing less than this share of the best candidate's weight are dropped
 RELATIVE_FLOOR = 0.3
+#: shared weight below this share of the lighter name's weight is not worth scoring
+COVER_FLOOR = 0.35
 #: how many of the names sharing most with the query are ranked
 RANKED_POOL = 400
 #: how much a candidate's unshared weight lowers its rank, against its shared weight
@@ -155,13 +157,20 @@ def find_candidates(
     # Names sharing only a small part of what the best candidates share are not
     # worth scoring: their name score cannot come near a match.
     floor = max(scores.values()) * RELATIVE_FLOOR
-    # what a name has beyond what it shares counts a little against it: of the
-    # many names with "al" and "jihad", "AL-JIHAD" itself comes first
+    # Nor are names whose shared weight covers little of the lighter of the two
+    # names: the name score is at most about shared / min(query weight, name weight).
     weights = index.name_weights
-    above = [n for n, v in scores.items() if v >= floor]
+    query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+    above = [
+        n
+        for n, v in scores.items()
+        if v >= floor and v >= COVER_FLOOR * min(query_weight, weights[n])
+    ]
     if len(above) > RANKED_POOL:
         # the penalty moves a name only a little: the best by shared weight suffice
         above = heapq.nlargest(RANKED_POOL, above, key=scores.__getitem__)
+    # what a name has beyond what it shares counts a little against it: of the
+    # many names with "al" and "jihad", "AL-JIHAD" itself comes first
     ranked = [(UNSHARED_WEIGHT * max(0.0, weights[n] - scores[n]) - scores[n], n) for n in above]
     ranked.sort()
     kept: list[int] = []
