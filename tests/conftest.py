@@ -1,4 +1,5 @@
-"""Shared fixtures: where the publishers' files live, and a fresh store home."""
+"""Shared fixtures: where the publishers' files live, a fresh store home, and a home with
+every shared list loaded."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+
+from clearance import Screener
+from clearance.ingest import update
+from clearance.store.store import Store
 
 pytest_plugins = ["tests.httpserver", "tests.browser"]
 
@@ -30,3 +35,17 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+def loaded_home(name: str, shared_lists: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new home holding every shared list, its index built and persisted once.
+
+    Each suite that needs one makes its own (a session fixture there), because
+    the suites write to their home: keys and audit records, portfolios, releases.
+    """
+    home = tmp_path_factory.mktemp(name)
+    with Store.open(home) as store:
+        outcomes = update(store, from_dir=shared_lists)
+    assert any(o.status == "activated" for o in outcomes), [o.message for o in outcomes]
+    Screener.open(home)
+    return home

@@ -19,8 +19,7 @@ import pytest
 from faker import Faker
 
 from clearance import Screener
-from clearance.ingest import update
-from clearance.store.store import Store
+from tests.conftest import loaded_home
 
 #: the book's own columns (what the user's systems exported)
 HEADER = ["Customer ID", "Counterparty", "Country", "Notes"]
@@ -45,12 +44,7 @@ class Party:
 
 @pytest.fixture(scope="session")
 def batch_home(shared_lists: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("batch-home")
-    with Store.open(home) as store:
-        outcomes = update(store, from_dir=shared_lists)
-    assert any(o.status == "activated" for o in outcomes), [o.message for o in outcomes]
-    Screener.open(home)  # builds and persists the index once for every test
-    return home
+    return loaded_home("batch-home", shared_lists, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -20,22 +20,16 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from clearance import Screener
-from clearance.ingest import update
 from clearance.service.app import create_app
 from clearance.service.auth import KeyStore
 from clearance.service.config import ServiceConfig
 from clearance.store.store import Store
+from tests.conftest import loaded_home
 
 
 @pytest.fixture(scope="session")
 def service_home(shared_lists: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("service-home")
-    with Store.open(home) as store:
-        outcomes = update(store, from_dir=shared_lists)
-    assert any(o.status == "activated" for o in outcomes), [o.message for o in outcomes]
-    Screener.open(home)  # builds and persists the index once
-    return home
+    return loaded_home("service-home", shared_lists, tmp_path_factory)
 
 
 @dataclass(frozen=True)

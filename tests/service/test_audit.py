@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from clearance.service.audit import AuditLog
 from clearance.store.store import Store
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "clearance", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.cli.test_commands import run
 
 
 def test_screening_requests_are_recorded(client: TestClient, service_home: Path) -> None:
@@ -39,9 +29,9 @@ def test_screening_requests_are_recorded(client: TestClient, service_home: Path)
     ]
     assert logged == returned
     assert records[-1].endpoint == "POST /v1/screen"
-    verified = cli(service_home, "audit", "verify")
+    verified = run(service_home, "audit", "verify")
     assert verified.returncode == 0 and "intact" in verified.stdout
-    exported = cli(service_home, "audit", "export", "--since", match_record.at)
+    exported = run(service_home, "audit", "export", "--since", match_record.at)
     lines = [json.loads(line) for line in exported.stdout.splitlines()]
     assert lines[0]["at"] >= match_record.at and lines[-1]["endpoint"] == "POST /v1/screen"
     assert match_record.seq in [line["seq"] for line in lines]
@@ -60,7 +50,7 @@ def test_edit_insert_delete_are_detected(tmp_path: Path) -> None:
         home = tmp_path / case
         home.mkdir()
         db = _chain(home, 5)
-        assert cli(home, "audit", "verify").returncode == 0
+        assert run(home, "audit", "verify").returncode == 0
         with sqlite3.connect(db) as conn:
             if case == "edit":
                 conn.execute(
@@ -77,6 +67,6 @@ def test_edit_insert_delete_are_detected(tmp_path: Path) -> None:
                 conn.execute("DELETE FROM audit_records WHERE seq = 5")
         if case == "delete-last-then-append":
             _chain(home, 1)  # the next record's number shows the gap
-        result = cli(home, "audit", "verify")
+        result = run(home, "audit", "verify")
         assert result.returncode == 1, (case, result.stdout)
         assert "broken" in result.stderr and "record" in result.stderr, case

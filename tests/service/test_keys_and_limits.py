@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from clearance.service.app import create_app
 from clearance.service.config import ServiceConfig
+from tests.cli.test_commands import run
 from tests.service.conftest import Keys
 
 QUERY = {"q": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}
 
 
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "clearance", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_keys_create_use_revoke(service_home: Path) -> None:
-    created = cli(service_home, "keys", "create", "--role", "screen", "--name", "cli-key")
+    created = run(service_home, "keys", "create", "--role", "screen", "--name", "cli-key")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("clr_") and len(key) > 40
-    duplicate = cli(service_home, "keys", "create", "--name", "cli-key")
+    duplicate = run(service_home, "keys", "create", "--name", "cli-key")
     assert duplicate.returncode == 2 and "already exists" in duplicate.stderr
-    listed = cli(service_home, "keys", "list")
+    listed = run(service_home, "keys", "list")
     assert "cli-key" in listed.stdout and key not in listed.stdout
     config = ServiceConfig(home=service_home)
     with TestClient(create_app(config)) as client:
@@ -42,13 +32,13 @@ def test_cli_keys_create_use_revoke(service_home: Path) -> None:
                 headers={"Authorization": f"{scheme} {key}"},
             )
             assert ok.status_code == 200, ok.text
-        assert cli(service_home, "keys", "revoke", "cli-key").returncode == 0
+        assert run(service_home, "keys", "revoke", "cli-key").returncode == 0
         revoked = client.post(
             "/match/default", json={"queries": QUERY}, headers={"Authorization": f"ApiKey {key}"}
         )
         assert revoked.status_code == 401 and "revoked" in revoked.json()["detail"]
-    assert cli(service_home, "keys", "revoke", "cli-key").returncode == 2
-    bad_role = cli(service_home, "keys", "create", "--role", "root")
+    assert run(service_home, "keys", "revoke", "cli-key").returncode == 2
+    bad_role = run(service_home, "keys", "create", "--role", "root")
     assert bad_role.returncode == 2 and "--role" in bad_role.stderr
 
 
@@ -71,7 +61,7 @@ def test_anonymous_and_roles(service_home: Path, keys: Keys) -> None:
 
 
 def test_limits(service_home: Path, tmp_path: Path) -> None:
-    created = cli(service_home, "keys", "create", "--name", f"limited-{tmp_path.name}")
+    created = run(service_home, "keys", "create", "--name", f"limited-{tmp_path.name}")
     key = created.stdout.strip().splitlines()[-1]
     config = ServiceConfig(
         home=service_home, max_body_bytes=2000, max_queries=2, requests_per_minute=3

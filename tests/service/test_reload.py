@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -11,23 +9,15 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
+from tests.cli.test_commands import run
 from tests.service.conftest import start_server
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "clearance", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_activation_is_picked_up_without_dropping_requests(
     home: Path, shared_lists: Path, tmp_path: Path
 ) -> None:
     un_file = shared_lists / "un-consolidated" / "consolidated.xml"
-    assert cli(home, "load", "un_sc_sanctions", str(un_file)).returncode == 0
+    assert run(home, "load", "un_sc_sanctions", str(un_file)).returncode == 0
     server = start_server(home, "--allow-anonymous", "--rate", "100000", workers=1)
     statuses: list[int] = []
     stop = threading.Event()
@@ -47,7 +37,7 @@ def test_activation_is_picked_up_without_dropping_requests(
             node.getparent().remove(node)
         smaller = tmp_path / "consolidated.xml"
         tree.write(str(smaller), xml_declaration=True, encoding="UTF-8")
-        assert cli(home, "load", "un_sc_sanctions", str(smaller)).returncode == 0
+        assert run(home, "load", "un_sc_sanctions", str(smaller)).returncode == 0
         deadline = time.monotonic() + 120
         after = before
         while after == before and time.monotonic() < deadline:

@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
             entity = store.entity(entity_id)
             if entity is None:
                 raise ValueError(f"no entity {entity_id!r} in the active snapshot")
-            history = [(r.id, r.fetched_at, h) for r, h in store.entity_history(entity_id)]
+            history = store.entity_sightings(entity_id)
         if as_json:
             data: dict[str, Any] = entity.to_dict()
             data["caption"] = entity.caption

@@ -14,11 +14,8 @@ from itertools import pairwise
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
-
 from clearance.model import CountryRole, Entity, Listing, NameKind
 from clearance.sources.registry import DATASETS
-from clearance.store import schema as t
 from clearance.store.store import Store
 
 #: our schema -> FtM's
@@ -215,20 +212,11 @@ class EntityCache:
         return value
 
     def _timeline(self, entity_id: str) -> Timeline:
-        """One query, not Store.entity_history: that also reads every release's file list."""
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.releases.c.fetched_at, t.release_entities.c.hash)
-                .join(t.releases, t.releases.c.id == t.release_entities.c.release_id)
-                .where(
-                    t.release_entities.c.entity_id == entity_id, t.releases.c.status == "accepted"
-                )
-                .order_by(t.releases.c.seq)
-            ).all()
+        rows = self.store.entity_sightings(entity_id)
         if not rows:
             return Timeline(None, None, None)
-        last_change = rows[0].fetched_at
-        for previous, row in pairwise(rows):
-            if row.hash != previous.hash:
-                last_change = row.fetched_at
-        return Timeline(rows[0].fetched_at, rows[-1].fetched_at, last_change)
+        last_change = rows[0][1]
+        for (_, _at, previous), (_, fetched_at, digest) in pairwise(rows):
+            if digest != previous:
+                last_change = fetched_at
+        return Timeline(rows[0][1], rows[-1][1], last_change)

@@ -392,18 +392,27 @@ class Store:
             ).scalar_one_or_none()
         return None if data is None else Entity.from_dict(json.loads(data))
 
-    def entity_history(self, entity_id: str) -> list[tuple[ReleaseInfo, str]]:
-        """Every accepted release that lists the entity, oldest first, with its content hash."""
+    def entity_sightings(self, entity_id: str) -> list[tuple[str, str, str]]:
+        """(release id, fetched at, content hash) of every accepted release listing the
+        entity, oldest first: one query, for callers that need no more of each release."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.release_entities.c.release_id, t.release_entities.c.hash)
+                select(
+                    t.release_entities.c.release_id,
+                    t.releases.c.fetched_at,
+                    t.release_entities.c.hash,
+                )
                 .join(t.releases, t.releases.c.id == t.release_entities.c.release_id)
                 .where(
                     t.release_entities.c.entity_id == entity_id, t.releases.c.status == "accepted"
                 )
                 .order_by(t.releases.c.seq)
             ).all()
-        return [(self.release(r.release_id), r.hash) for r in rows]
+        return [(r.release_id, r.fetched_at, r.hash) for r in rows]
+
+    def entity_history(self, entity_id: str) -> list[tuple[ReleaseInfo, str]]:
+        """Every accepted release that lists the entity, oldest first, with its content hash."""
+        return [(self.release(r), h) for r, _at, h in self.entity_sightings(entity_id)]
 
     def count_entities(self, release_id: str) -> int:
         with self.engine.connect() as conn:
