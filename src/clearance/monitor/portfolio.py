@@ -188,7 +188,6 @@ def save_portfolio(
     """Create the portfolio, or update it to the file's rows, in one transaction."""
     name = check_name(name)
     rows, columns, duplicates = read_rows(path, mapping, progress)
-    t.create_tables(store.engine)
     now = utc_now()
     column_json = json.dumps(
         {f: getattr(columns, f) for f in ("name", "country", "birth_date", "schema", "id")},
@@ -303,7 +302,6 @@ def _portfolio(row: Any) -> Portfolio:
 
 
 def list_portfolios(store: Store) -> list[Portfolio]:
-    t.create_tables(store.engine)
     with store.engine.connect() as conn:
         found = conn.execute(select(t.portfolios).order_by(t.portfolios.c.name))
         return [_portfolio(r) for r in found]
@@ -311,7 +309,6 @@ def list_portfolios(store: Store) -> list[Portfolio]:
 
 def get_portfolio(store: Store, name: str) -> Portfolio:
     """The portfolio called `name`, or MonitorError naming the ones there are."""
-    t.create_tables(store.engine)
     with store.engine.connect() as conn:
         found = conn.execute(select(t.portfolios).where(t.portfolios.c.name == name)).first()
     if found is None:

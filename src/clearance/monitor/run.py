@@ -189,7 +189,6 @@ def run_portfolio(
 
     `full` screens every row against everything; `record=False` computes the run
     without storing it (a reference to compare an incremental run with)."""
-    t.create_tables(store.engine)
     started, clock = utc_now(), time.perf_counter()
     snapshot_id = int(screener.snapshot)
     threshold, limit = screener.default_threshold, DEFAULT_LIMIT
@@ -407,7 +406,6 @@ def _run_record(row: Any, portfolio: str) -> RunRecord:
 
 def runs(store: Store, portfolio: Portfolio, since: str | None = None) -> list[RunRecord]:
     """The portfolio's runs, oldest first; `since`: only those started at or after it."""
-    t.create_tables(store.engine)
     query = select(t.runs).where(t.runs.c.portfolio_id == portfolio.id).order_by(t.runs.c.id)
     if since is not None:
         query = query.where(t.runs.c.started_at >= since)

@@ -1,4 +1,4 @@
-"""Tables of monitoring, on the store's own `metadata` so one `create_all` makes every table.
+"""Tables of monitoring, on the store's own `metadata`; migration 0001 creates them.
 
 Plain column types only (Integer, String, Text, Float, Boolean), so the same
 tables work on SQLite and PostgreSQL. Runs and their hits are written once and
@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    Engine,
     Float,
     ForeignKey,
     Index,
@@ -121,11 +120,3 @@ hits = Table(
     Column("match", Boolean, nullable=False),
     Column("explanation", Text, nullable=False),
 )
-
-TABLES = (portfolios, rows, updates, runs, hits)
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the monitoring tables if missing (the store creates only those imported
-    before it opened, and the store does not import this module)."""
-    metadata.create_all(engine, tables=list(TABLES))

@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-import clearance.service.schema as service_tables
 from clearance import __version__
 from clearance.service import native_api, reconcile, yente_api
 from clearance.service.audit import AuditLog
@@ -28,8 +27,6 @@ from clearance.store.store import Store
 
 def open_services(config: ServiceConfig) -> Services:
     store = Store.open(config.home)
-    # until the store creates every table on `metadata` itself, make ours here
-    service_tables.metadata.create_all(store.engine)
     holder = ScreenerHolder(store, config.reload_interval)
     holder.load_now()
     return Services(

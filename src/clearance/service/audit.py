@@ -74,7 +74,6 @@ class Verification:
 class AuditLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        t.metadata.create_all(engine, tables=[t.audit_records])
 
     def _lock(self, conn: Connection) -> None:
         if self.engine.dialect.name == "sqlite":
@@ -121,7 +120,12 @@ class AuditLog:
                 text("SELECT seq FROM sqlite_sequence WHERE name = 'audit_records'")
             ).scalar_one_or_none()
             return max(int(used or 0), last_seq) + 1
-        return last_seq + 1
+        # PostgreSQL: the column's own sequence, which never hands out a number twice
+        # (nextval is not rolled back), so a deleted newest record leaves a gap here too
+        issued = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence('audit_records', 'seq'))")
+        ).scalar_one()
+        return max(int(issued), last_seq + 1)
 
     def records(self, since: str | None = None) -> Iterator[AuditRecord]:
         query = select(t.audit_records).order_by(t.audit_records.c.seq)

@@ -51,7 +51,6 @@ def digest(key: str) -> str:
 class KeyStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        t.metadata.create_all(engine, tables=[t.api_keys])
 
     def create(self, role: str, name: str | None = None) -> tuple[KeyInfo, str]:
         """A new key; the secret is returned here and never again."""

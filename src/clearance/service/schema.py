@@ -1,7 +1,7 @@
 """Tables the HTTP service adds to the store: API keys, the audit log and rate counters.
 
-They live on the store's own `metadata` so one `create_all` makes every table,
-and one SQLite file (or one PostgreSQL database) holds the lists, the keys and
+They live on the store's own `metadata` (migration 0001 creates them), so one
+SQLite file (or one PostgreSQL database) holds the lists, the keys and
 the record of what was answered.
 """
 

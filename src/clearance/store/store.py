@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from clearance.model import Entity
 from clearance.sources.base import ParsedRelease
+from clearance.store import migrate
 from clearance.store import schema as t
 from clearance.store.home import database_url, resolve_home
 
@@ -97,7 +98,7 @@ class Store:
     def __init__(self, engine: Engine, home: Path) -> None:
         self.engine = engine
         self.home = home
-        t.metadata.create_all(engine)
+        migrate.upgrade(engine)
 
     @classmethod
     def open(cls, home: Path | str | None = None, url: str | None = None) -> Store:

@@ -1,0 +1,1 @@
+"""Alembic's script directory: the store's schema, one revision per change."""
