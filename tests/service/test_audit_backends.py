@@ -29,9 +29,8 @@ def test_edits_and_deletions_are_found(any_store: Store) -> None:
     log = AuditLog(any_store.engine)
     _append(log, 5)
     with any_store.engine.begin() as conn:
-        conn.execute(
-            text("UPDATE audit_records SET body = replace(body, 'party 2', 'party X') WHERE seq = 3")
-        )
+        edit = "UPDATE audit_records SET body = replace(body, 'party 2', 'party X') WHERE seq = 3"
+        conn.execute(text(edit))
     assert any("record 3" in p and "edited" in p for p in log.verify().problems)
     with any_store.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_records WHERE seq >= 3"))

@@ -36,6 +36,7 @@ from clearance.batch.writers import (
     open_writer,
     output_suffix,
 )
+from clearance.cases.hooks import BatchCases
 from clearance.index import EntityInfo, index_path, save_index
 from clearance.screening import MAX_LIMIT, QueryError, Screener
 from clearance.store.home import resolve_home
@@ -58,6 +59,7 @@ class BatchOptions:
     scheduler: str | None = None
     chunk_size: int = DEFAULT_CHUNK_SIZE
     keep_hits: bool = False  # keep every hit in memory (for a report)
+    alerts: bool = False  # raise alerts for match hits once the run is done (clearance.cases)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class BatchResult:
     errors_file: Path | None
     screener: Screener
     hits: list[BatchHit] = field(default_factory=list)  # only with keep_hits
+    alerts: int = 0  # alerts raised (only with options.alerts)
 
 
 ReporterFactory = Callable[[str, int | None], Reporter]
@@ -102,6 +105,10 @@ def run_batch(
             f"screening {source.name}", estimate
         )
         run = _Run(options, table, columns, writer, errors, report)
+        # cases: cleared false positives written as match false; matches kept for --alerts
+        run.cases = BatchCases.open(options.home, screener, alerts=options.alerts)
+        if run.cases is not None:
+            stack.callback(run.cases.close)
         try:
             run.screen(engine)
         except BaseException:
@@ -115,6 +122,8 @@ def run_batch(
         if run.rows == 0:
             raise BatchInputError(f"{source}: no rows to screen (only a header)")
         # leaving the block renames the finished files into place (atomic_path)
+    # cases: alerts for the matches once the output is in place (cases/hooks.py)
+    raised = run.cases.finish(f"{source.name} at {started_at}") if run.cases is not None else 0
     summary = BatchSummary(
         input_path=str(source),
         output_path=str(output),
@@ -136,6 +145,7 @@ def run_batch(
         errors_file=errors_path(output) if errors is not None else None,
         screener=screener,
         hits=run.kept,
+        alerts=raised,
     )
 
 
@@ -244,6 +254,7 @@ class _Run:
         self.rows = self.errors = self.hit_rows = self.matches = 0
         self.rows_with_hits = self.rows_with_matches = 0
         self.kept: list[BatchHit] = []
+        self.cases: BatchCases | None = None
 
     def screen(self, engine: Engine) -> None:
         pending: deque[tuple[list[Row], Future[list[Outcome]]]] = deque()
@@ -262,10 +273,14 @@ class _Run:
 
     def _take(self, chunk: list[Row], future: Future[list[Outcome]]) -> None:
         outcomes = iter(future.result())
+        resolved = [
+            (row, row.problem if row.problem is not None else next(outcomes)) for row in chunk
+        ]
+        if self.cases is not None:  # cases: hide cleared false positives (cases/hooks.py)
+            resolved = self.cases.chunk(resolved, lambda values: raw_query(values, self.columns))
         written: list[BatchHit] = []
-        for row in chunk:
+        for row, outcome in resolved:
             self.rows += 1
-            outcome: Outcome = row.problem if row.problem is not None else next(outcomes)
             if isinstance(outcome, str):
                 self._bad_row(row, outcome)
                 continue

@@ -17,12 +17,14 @@ from rich.console import Console
 from clearance.cli import (
     audit_commands,
     batch_commands,
+    cases_commands,
     data_commands,
     evaluate_commands,
     keys_commands,
     monitor_commands,
     screen_commands,
     serve_commands,
+    users_commands,
 )
 
 EXIT_BAD_INPUT = 2
@@ -60,6 +62,8 @@ monitor_commands.register(app)
 serve_commands.register(app)
 keys_commands.register(app)
 audit_commands.register(app)
+cases_commands.register(app)
+users_commands.register(app)
 
 
 def main() -> None:

@@ -105,6 +105,12 @@ def register(app: typer.Typer) -> None:
         chunk_size: Annotated[
             int, typer.Option("--chunk-size", help="Rows sent to a worker at a time.")
         ] = DEFAULT_CHUNK_SIZE,
+        alerts: Annotated[
+            bool,
+            typer.Option(
+                "--alerts", help="Raise alerts for the matches (see `clearance alerts list`)."
+            ),
+        ] = False,
     ) -> None:
         """Screen every row of a file; write one row per hit, in input order."""
         _check_report_folder(report)
@@ -122,6 +128,7 @@ def register(app: typer.Typer) -> None:
             scheduler=scheduler,
             chunk_size=chunk_size,
             keep_hits=report is not None,
+            alerts=alerts,
         )
         result = run_batch(options, progress=reporter)
         if report is not None:
@@ -129,5 +136,7 @@ def register(app: typer.Typer) -> None:
             facts = listed_facts(hit_ids, result.screener.entity)
             write_report(report, result.hits, result.summary, facts.listings, facts.countries)
         console.print(summary_line(result), soft_wrap=True)
+        if alerts:  # cases: how many of the matches are new alerts
+            console.print(f"{result.alerts:,} new alerts (clearance alerts list)")
         if fail_on_hit and result.summary.matches:
             raise typer.Exit(1)

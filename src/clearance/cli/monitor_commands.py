@@ -192,6 +192,8 @@ def run_command(
     else:
         for result in results:
             console.print(run_line(result.record), soft_wrap=True)
+            if result.alerts:  # cases: matches that became alerts (`clearance alerts list`)
+                console.print(f"{result.alerts:,} new alerts (clearance alerts list)")
             for problem in result.problems:
                 console.print(f"[yellow]not screened:[/] {problem}", soft_wrap=True)
             table = _changes_table(result)

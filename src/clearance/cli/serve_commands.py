@@ -24,8 +24,18 @@ def register(app: typer.Typer) -> None:
         max_body_bytes: Annotated[int, typer.Option(min=1024)] = 1_000_000,
         max_queries: Annotated[int, typer.Option(min=1, help="Queries per request.")] = 100,
         rate: Annotated[int, typer.Option(min=1, help="Requests per key per minute.")] = 600,
+        max_upload_bytes: Annotated[
+            int, typer.Option(min=1024, help="Largest file the web UI's batch page accepts.")
+        ] = 50_000_000,
+        four_eyes: Annotated[
+            bool,
+            typer.Option(
+                "--four-eyes",
+                help="A case decision takes effect only when a second analyst confirms.",
+            ),
+        ] = False,
     ) -> None:
-        """Serve the yente-compatible and native HTTP APIs."""
+        """Serve the web UI and the yente-compatible and native HTTP APIs."""
         import uvicorn  # only this command needs the server
 
         config = ServiceConfig(
@@ -34,6 +44,8 @@ def register(app: typer.Typer) -> None:
             max_body_bytes=max_body_bytes,
             max_queries=max_queries,
             requests_per_minute=rate,
+            max_upload_bytes=max_upload_bytes,
+            four_eyes=four_eyes,
         )
         os.environ.update(config.to_env())  # every worker process reads its settings here
         uvicorn.run(

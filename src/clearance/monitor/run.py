@@ -22,6 +22,7 @@ from sqlalchemy import select
 from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
 from clearance.batch.worker import RowScreener
+from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
@@ -160,6 +161,7 @@ class RunResult:
     hits: list[RunHit]  # this run's hits, row by row in portfolio order
     gone: list[RunHit]  # the previous run's hits that are not hits any more
     problems: list[str] = field(default_factory=list)  # rows that could not be screened
+    alerts: int = 0  # new alerts the run raised (clearance.cases)
 
     @property
     def changes(self) -> list[RunHit]:
@@ -249,9 +251,16 @@ def run_portfolio(
         changed_hits=sum(h.status == "changed" for h in hits),
         gone_hits=len(gone),
     )
+    raised = 0
     if record:
         record_ = _record(store, portfolio, record_, hits, gone)
-    return RunResult(record_, hits, gone, problems)
+        # cases: match hits raise alerts (not for pairs open, or decided on this entity version)
+        raised = len(
+            monitor_alerts(
+                store, portfolio.name, rows, hits, run_id=record_.id, snapshot_id=snapshot_id
+            )
+        )
+    return RunResult(record_, hits, gone, problems, alerts=raised)
 
 
 def run_portfolios(

@@ -12,9 +12,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clearance import __version__
-from clearance.service import native_api, reconcile, yente_api
+from clearance.service import native_api, reconcile, web_auth, yente_api
 from clearance.service.audit import AuditLog
 from clearance.service.auth import KeyStore
 from clearance.service.config import ServiceConfig
@@ -22,6 +24,8 @@ from clearance.service.deps import Services
 from clearance.service.ftm_json import EntityCache
 from clearance.service.limits import BodySizeLimit, RateLimiter
 from clearance.service.reload import ScreenerHolder
+from clearance.service.web import alert_pages, audit_pages, batch_pages, pages
+from clearance.service.web.templating import STATIC_DIR, STATIC_PREFIX
 from clearance.store.store import Store
 
 
@@ -57,7 +61,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
         ),
         lifespan=lifespan,
     )
-    app.add_middleware(BodySizeLimit, limit=config.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, limit=config.max_body_bytes, uploads={"/batch": config.max_upload_bytes}
+    )
+    app.add_exception_handler(web_auth.LoginRequired, web_auth.login_required_handler)
+    # browsers get the error as a page, API clients as JSON
+    app.add_exception_handler(StarletteHTTPException, pages.http_error)
 
     @app.exception_handler(Exception)
     async def internal_error(_request: Request, _error: Exception) -> JSONResponse:
@@ -83,6 +92,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.include_router(yente_api.router)
     app.include_router(native_api.router)
     app.include_router(reconcile.router)
+    # the analysts' web UI: server-rendered pages behind a sign-in
+    app.include_router(web_auth.router)
+    app.include_router(pages.router)
+    app.include_router(batch_pages.router)
+    app.include_router(alert_pages.router)
+    app.include_router(audit_pages.router)
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from clearance.service import schema as t
@@ -83,35 +83,52 @@ class AuditLog:
 
     def append(self, key_name: str, endpoint: str, body: dict[str, Any]) -> int:
         """Write one record and commit it; returns its sequence number."""
-        payload = canonical(body)
-        at = utc_now()
         with self.engine.connect() as conn:
             self._lock(conn)
             try:
-                last = conn.execute(
-                    select(t.audit_records.c.seq, t.audit_records.c.hash)
-                    .order_by(t.audit_records.c.seq.desc())
-                    .limit(1)
-                ).first()
-                prev = last.hash if last is not None else GENESIS
-                # the number AUTOINCREMENT will give: max ever used + 1 (sqlite_sequence)
-                seq = self._next_seq(conn, last.seq if last is not None else 0)
-                digest = record_hash(seq, at, key_name, endpoint, payload, prev)
-                conn.execute(
-                    t.audit_records.insert().values(
-                        seq=seq,
-                        at=at,
-                        key_name=key_name,
-                        endpoint=endpoint,
-                        body=payload,
-                        prev_hash=prev,
-                        hash=digest,
-                    )
-                )
+                seq = self._insert(conn, key_name, endpoint, body)
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
+        return seq
+
+    def append_in(
+        self, conn: Connection, key_name: str, endpoint: str, body: dict[str, Any]
+    ) -> int:
+        """Write one record inside the caller's transaction, committed (or not) with it.
+
+        A case decision and its record must stand or fall together. On SQLite the
+        caller's transaction must already hold the write lock (`BEGIN IMMEDIATE`);
+        on PostgreSQL the log's table lock is taken here, until the caller commits.
+        """
+        if self.engine.dialect.name != "sqlite":
+            conn.execute(text("LOCK TABLE audit_records IN EXCLUSIVE MODE"))
+        return self._insert(conn, key_name, endpoint, body)
+
+    def _insert(self, conn: Connection, key_name: str, endpoint: str, body: dict[str, Any]) -> int:
+        payload = canonical(body)
+        at = utc_now()
+        last = conn.execute(
+            select(t.audit_records.c.seq, t.audit_records.c.hash)
+            .order_by(t.audit_records.c.seq.desc())
+            .limit(1)
+        ).first()
+        prev = last.hash if last is not None else GENESIS
+        # the number AUTOINCREMENT will give: max ever used + 1 (sqlite_sequence)
+        seq = self._next_seq(conn, last.seq if last is not None else 0)
+        digest = record_hash(seq, at, key_name, endpoint, payload, prev)
+        conn.execute(
+            t.audit_records.insert().values(
+                seq=seq,
+                at=at,
+                key_name=key_name,
+                endpoint=endpoint,
+                body=payload,
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
         return seq
 
     def _next_seq(self, conn: Connection, last_seq: int) -> int:
@@ -142,6 +159,29 @@ class AuditLog:
                     row.prev_hash,
                     row.hash,
                 )
+
+    def latest(
+        self, limit: int, offset: int = 0, endpoint: str | None = None
+    ) -> tuple[list[AuditRecord], int]:
+        """A page of records, newest first, and how many there are (of `endpoint`, if given)."""
+        table = t.audit_records
+        where = [] if endpoint is None else [table.c.endpoint == endpoint]
+        query = select(table).where(*where).order_by(table.c.seq.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.offset(offset)).all()
+            total = conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
+        records = [
+            AuditRecord(
+                r.seq, r.at, r.key_name, r.endpoint, json.loads(r.body), r.prev_hash, r.hash
+            )
+            for r in rows
+        ]
+        return records, int(total or 0)
+
+    def endpoints(self) -> list[str]:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(t.audit_records.c.endpoint).distinct()).scalars()
+            return sorted(found)
 
     def verify(self) -> Verification:
         """Walk the chain from the first record; every break is named by sequence number."""

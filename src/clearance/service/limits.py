@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete
@@ -26,18 +27,22 @@ class BodyTooLarge(Exception):
 class BodySizeLimit:
     """Refuse bodies over `limit` bytes with 413, whether Content-Length is sent or not."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, uploads: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        # paths that take files (the web UI's batch upload) have their own, larger limit
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        limit = self.uploads.get(scope.get("path", ""), self.limit)
+        wants_html = b"text/html" in headers.get(b"accept", b"")
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit, wants_html)
             return
         received = 0
         started = False
@@ -47,7 +52,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -61,18 +66,26 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit, wants_html)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"request body is larger than the limit of {self.limit} bytes"}
-        ).encode()
+    async def _refuse(self, send: Send, limit: int, wants_html: bool) -> None:
+        message = f"request body is larger than the limit of {limit:,} bytes"
+        if wants_html:  # a browser's form post: a page the user can read, with a way back
+            body = (
+                "<!doctype html><html lang=en><meta charset=utf-8><title>Too large</title>"
+                f"<h1>Upload too large</h1><p>The {message}.</p>"
+                '<p><a href="/batch">Back to Batch</a></p>'
+            ).encode()
+            content_type = b"text/html; charset=utf-8"
+        else:
+            body = json.dumps({"detail": message}).encode()
+            content_type = b"application/json"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", content_type),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

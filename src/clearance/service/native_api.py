@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearance.cases import Party as CaseParty
+from clearance.cases import hooks
 from clearance.listing import dataset_summaries
-from clearance.screening import MAX_LIMIT, QueryError
+from clearance.screening import MAX_LIMIT, Hit, QueryError
 from clearance.service.deps import (
     ERRORS,
     FORBIDDEN,
@@ -60,7 +62,7 @@ def screen(
     if unknown:
         raise _bad(["body", "datasets"], f"not loaded: {', '.join(unknown)}")
     threshold = served.screener.default_threshold if body.threshold is None else body.threshold
-    results: list[dict[str, Any]] = []
+    screened: list[tuple[CaseParty, list[Hit]]] = []
     for position, party in enumerate(body.parties):
         try:
             hits = served.screener.screen(
@@ -76,13 +78,17 @@ def screen(
         except QueryError as error:
             field, _, message = str(error).partition(": ")
             raise _bad(["body", "parties", position, field], message) from None
-        results.append(
-            {
-                "query": party.model_dump(by_alias=True),
-                "hits": [h.to_dict() for h in hits],
-            }
-        )
-    services.audit.append(
+        screened.append((_case_party(party), hits))
+    # cases: cleared false positives answered match false, with the decision (cases/hooks.py)
+    checked = hooks.check(services.store, served.snapshot_id, screened)
+    results: list[dict[str, Any]] = [
+        {
+            "query": party.model_dump(by_alias=True),
+            "hits": [{**h.to_dict(), "decision": c.decision(h.entity_id)} for h in c.hits],
+        }
+        for party, c in zip(body.parties, checked, strict=True)
+    ]
+    seq = services.audit.append(
         caller.name,
         "POST /v1/screen",
         audit_body(
@@ -92,12 +98,31 @@ def screen(
                 {
                     "query": r["query"],
                     "results": [
-                        {"id": h["id"], "score": h["score"], "match": h["match"]} for h in r["hits"]
+                        {
+                            "id": h["id"],
+                            "score": h["score"],
+                            "match": h["match"],
+                            # cases: a cleared false positive names the alert that cleared it
+                            **(
+                                {"cleared_by_alert": h["decision"]["alert"]}
+                                if h["decision"]
+                                else {}
+                            ),
+                        }
+                        for h in r["hits"]
                     ],
                 }
                 for r in results
             ],
         ),
+    )
+    # cases: the match hits left raise alerts, filed under this audit record
+    hooks.raise_for(
+        services.store,
+        [(c.party, c.hits) for c in checked],
+        source="api",
+        source_ref=str(seq),
+        snapshot_id=served.snapshot_id,
     )
     return {
         "snapshot": served.snapshot_id,
@@ -105,6 +130,17 @@ def screen(
         "threshold": threshold,
         "results": results,
     }
+
+
+def _case_party(party: Party) -> CaseParty:
+    """The party as cases files decisions under (no `reference`: it may name a request)."""
+    return CaseParty(
+        name=party.name,
+        schema=party.schema_,
+        countries=tuple(party.countries),
+        birth_date=party.birth_date,
+        identifiers=tuple(party.identifiers),
+    )
 
 
 @router.get("/lists", summary="Every dataset: as-of date, entity count, active release")

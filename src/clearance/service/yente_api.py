@@ -16,6 +16,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearance.cases import Party as CaseParty
+from clearance.cases import hooks
 from clearance.screening import MAX_LIMIT, Hit, QueryError
 from clearance.service.deps import ERRORS, NOT_FOUND, Caller, ServicesDep, Snapshot
 from clearance.service.ftm_json import (
@@ -125,6 +127,19 @@ def screen_example(
     return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
 
 
+def example_party(key: str, example: EntityExample) -> CaseParty:
+    """The query as cases files decisions under: its first name and every other property
+    (not its `id`, which a client may make up per request)."""
+    births = _values(example, "birthDate")
+    return CaseParty(
+        name=_query_names(key, example)[0],
+        schema=QUERY_SCHEMA[example.schema_],
+        countries=tuple(v for prop in COUNTRY_PROPS for v in _values(example, prop)),
+        birth_date=births[0] if births else None,
+        identifiers=tuple(v for prop in QUERY_IDENTIFIER_PROPS for v in _values(example, prop)),
+    )
+
+
 def parse_since(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -212,8 +227,20 @@ def match(
     used = served.screener.default_threshold if threshold is None else threshold
     responses: dict[str, Any] = {}
     audited: dict[str, Any] = {}
-    for key, example in body.queries.items():
-        hits = screen_example(served, key, example, scope, used, MAX_LIMIT if filtered else limit)
+    wanted = MAX_LIMIT if filtered else limit
+    # cases: cleared false positives answered match false, the decision in the explanation
+    checked = hooks.check(
+        services.store,
+        served.snapshot_id,
+        [
+            (example_party(key, example), screen_example(served, key, example, scope, used, wanted))
+            for key, example in body.queries.items()
+        ],
+    )
+    answered: list[tuple[CaseParty, list[Hit]]] = []
+    for (key, example), case in zip(body.queries.items(), checked, strict=True):
+        hits = case.hits
+        answered.append((case.party, []))
         results: list[dict[str, Any]] = []
         names = _query_names(key, example)
         for hit in hits:
@@ -227,6 +254,7 @@ def match(
             if data is None or not changed_after(_timeline(data), since):
                 continue
             results.append(data)
+            answered[-1][1].append(hit)
         query = {
             "id": example.id,
             "schema": example.schema_,
@@ -242,10 +270,14 @@ def match(
             "query": query,
             "results": [{"id": r["id"], "score": r["score"], "match": r["match"]} for r in results],
         }
-    services.audit.append(
+    seq = services.audit.append(
         caller.name,
         f"POST /match/{dataset}",
         audit_body(served, {"dataset": dataset, "threshold": used}, audited),
+    )
+    # cases: the match hits returned raise alerts, filed under this audit record
+    hooks.raise_for(
+        services.store, answered, source="api", source_ref=str(seq), snapshot_id=served.snapshot_id
     )
     return {"responses": responses, "limit": limit}
 
