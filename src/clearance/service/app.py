@@ -24,7 +24,7 @@ from clearance.service.deps import Services
 from clearance.service.ftm_json import EntityCache
 from clearance.service.limits import BodySizeLimit, RateLimiter
 from clearance.service.reload import ScreenerHolder
-from clearance.service.web import alert_pages, audit_pages, batch_pages, pages
+from clearance.service.web import alert_pages, audit_pages, batch_pages, pages, user_pages
 from clearance.service.web.templating import STATIC_DIR, STATIC_PREFIX
 from clearance.store.store import Store
 
@@ -98,6 +98,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.include_router(batch_pages.router)
     app.include_router(alert_pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(user_pages.router)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

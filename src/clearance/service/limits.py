@@ -69,7 +69,7 @@ class BodySizeLimit:
                 await self._refuse(send, limit, wants_html)
 
     async def _refuse(self, send: Send, limit: int, wants_html: bool) -> None:
-        message = f"request body is larger than the limit of {limit:,} bytes"
+        message = f"request body is larger than the limit of {limit} bytes"
         if wants_html:  # a browser's form post: a page the user can read, with a way back
             body = (
                 "<!doctype html><html lang=en><meta charset=utf-8><title>Too large</title>"

@@ -41,7 +41,7 @@ NAV = (
     ("audit", "Audit", "/audit"),
 )
 #: path prefixes that belong to a menu entry besides the entry's own path
-_NAV_PREFIXES = (("/entity/", "search"),)
+_NAV_PREFIXES = (("/entity/", "search"), ("/users", "users"))
 
 #: No inline script or style anywhere: a name a publisher (or an attacker feeding
 #: a list) wrote can never run as code even if escaping were missed somewhere.
