@@ -11,12 +11,19 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from clearance.accounts.users import UserStore
 from clearance.cases import Cases
 from clearance.store.store import Store
 from tests.browser import open_page
 from tests.service.conftest import Server
 from tests.web.conftest import WebHome
-from tests.web.test_browser import NARROW, SCREENSHOTS, log_in, no_sideways_scroll, search
+from tests.web.test_browser import (
+    NARROW,
+    SCREENSHOTS,
+    log_in,
+    no_sideways_scroll,
+    search,
+)
 
 
 def open_alert_of_first_match(page: Page) -> int:
@@ -112,7 +119,9 @@ def test_a_form_without_its_csrf_token_is_refused(
         alert_id = open_alert_of_first_match(page)
         page.get_by_label("True match").check()
         page.get_by_label("Reason").fill("forged")
-        page.evaluate("document.querySelector('.decision-form [name=csrf_token]').remove()")
+        page.evaluate(
+            "document.querySelector('.decision-form [name=csrf_token]').remove()"
+        )
         page.get_by_role("button", name="Record decision").click()
         expect(page.locator("main")).to_contain_text("CSRF")
         assert Cases(store).alert(alert_id).status == "open"
@@ -135,4 +144,32 @@ def test_login_logout_and_the_case_pages_at_phone_width(
         page.wait_for_url(re.compile(r"/login"))
         page.goto(f"{base}/alerts")
         page.wait_for_url(re.compile(r"/login"))  # the session is gone
+        watched.assert_clean()
+
+
+def test_an_admin_manages_accounts(
+    browser: Browser, web_server: Server, web_home: WebHome
+) -> None:
+    admin = ("browser.admin", "an admin pass phrase here")
+    with Store.open(web_home.path) as store:
+        users = UserStore(store.engine)
+        if users.by_name(admin[0]) is None:
+            users.create(*admin, role="admin")
+    base = web_server.url
+    with open_page(browser) as watched:
+        page = watched.page
+        page.goto(f"{base}/login?next=/users")
+        page.get_by_label("User name").fill(admin[0])
+        page.get_by_label("Password").fill(admin[1])
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{base}/users")
+        page.get_by_label("User name").fill("browser.newcomer")
+        page.get_by_label("Password", exact=True).fill("a newcomer's long password")
+        page.get_by_label("Password again").fill("a newcomer's long password")
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("status")).to_contain_text("created browser.newcomer")
+        expect(page.locator("table.users")).to_contain_text("browser.newcomer")
+        page.screenshot(path=str(SCREENSHOTS / "web-users.png"), full_page=True)
+        page.set_viewport_size({"width": NARROW, "height": 900})
+        no_sideways_scroll(page)
         watched.assert_clean()
