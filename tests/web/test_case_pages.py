@@ -265,3 +265,7 @@ def test_an_uploaded_book_is_screened_with_progress_results_report_and_alerts(
     assert "Hikvision" in report.text
     listed = web_client.get("/batch").text
     assert "suppliers.csv" in listed
+    batch_alerts = [
+        a for a in Cases(services(web_client).store).queue(limit=500) if a.source == "batch"
+    ]
+    assert any("suppliers.csv" in a.source_ref for a in batch_alerts)

@@ -60,6 +60,7 @@ class BatchOptions:
     chunk_size: int = DEFAULT_CHUNK_SIZE
     keep_hits: bool = False  # keep every hit in memory (for a report)
     alerts: bool = False  # raise alerts for match hits once the run is done (clearance.cases)
+    label: str | None = None  # the input's name for alerts, when the file is a stored copy
 
 
 @dataclass
@@ -123,7 +124,8 @@ def run_batch(
             raise BatchInputError(f"{source}: no rows to screen (only a header)")
         # leaving the block renames the finished files into place (atomic_path)
     # cases: alerts for the matches once the output is in place (cases/hooks.py)
-    raised = run.cases.finish(f"{source.name} at {started_at}") if run.cases is not None else 0
+    label = options.label or source.name
+    raised = run.cases.finish(f"{label} at {started_at}") if run.cases is not None else 0
     summary = BatchSummary(
         input_path=str(source),
         output_path=str(output),

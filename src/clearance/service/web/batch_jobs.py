@@ -174,6 +174,7 @@ def run_job(folder: Path, home: Path) -> JobStatus:
         on_error="skip",
         keep_hits=True,
         alerts=True,  # every match of an uploaded book goes to the alert queue
+        label=f"web batch {status.id} ({status.file_name})",
     )
     try:
         result = run_batch(
