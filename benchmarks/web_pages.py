@@ -20,9 +20,9 @@ import re
 import sys
 from pathlib import Path
 
-import common
 from fastapi.testclient import TestClient
 
+import common
 from clearance import Screener
 from clearance.accounts.users import UserStore
 from clearance.cases import Cases

@@ -233,18 +233,7 @@ def confirm(engine: Engine, audit: AuditLog, alert_id: int, *, version: int, ana
     analyst = check_analyst(analyst)
     now = utc_now()
     with write(engine) as conn:
-        alert = _load(conn, alert_id, version)
-        if alert.status != "pending":
-            raise _wrong_state(conn, alert, "confirmed")
-        proposal = _proposal(conn, alert)
-        if _same(proposal.analyst, analyst):
-            raise SameAnalyst(
-                f"alert {alert.id}: {proposal.analyst} proposed this decision; four-eyes needs a "
-                "different analyst to confirm it. Nothing was confirmed.",
-                alert_id=alert.id,
-                by=proposal.analyst,
-                at=proposal.decided_at,
-            )
+        alert, proposal = _reviewable(conn, alert_id, version, analyst, "confirm")
         alert = _move(conn, alert, now, status="closed")
         made = replace(proposal, state="effective", reviewer=analyst, reviewed_at=now)
         conn.execute(
@@ -263,18 +252,7 @@ def reject(
     analyst, reason = check_analyst(analyst), check_reason(reason)
     now = utc_now()
     with write(engine) as conn:
-        alert = _load(conn, alert_id, version)
-        if alert.status != "pending":
-            raise _wrong_state(conn, alert, "rejected")
-        proposal = _proposal(conn, alert)
-        if _same(proposal.analyst, analyst):
-            raise SameAnalyst(
-                f"alert {alert.id}: {proposal.analyst} proposed this decision; four-eyes needs a "
-                "different analyst to reject it. Nothing was rejected.",
-                alert_id=alert.id,
-                by=proposal.analyst,
-                at=proposal.decided_at,
-            )
+        alert, proposal = _reviewable(conn, alert_id, version, analyst, "reject")
         alert = _move(conn, alert, now, status="open", decision=None)
         made = replace(
             proposal, state="rejected", reviewer=analyst, reviewed_at=now, review_reason=reason
@@ -286,6 +264,25 @@ def reject(
         )
         _audit(conn, audit, "reject", analyst, alert, made, column="review_audit_seq")
     return alert
+
+
+def _reviewable(
+    conn: Connection, alert_id: int, version: int, analyst: str, verb: str
+) -> tuple[Alert, Decision]:
+    """The pending alert and its proposal, if `analyst` (not the proposer) may `verb` it."""
+    alert = _load(conn, alert_id, version)
+    if alert.status != "pending":
+        raise _wrong_state(conn, alert, verb + "ed")
+    proposal = _proposal(conn, alert)
+    if _same(proposal.analyst, analyst):
+        raise SameAnalyst(
+            f"alert {alert.id}: {proposal.analyst} proposed this decision; four-eyes needs a "
+            f"different analyst to {verb} it. Nothing was {verb}ed.",
+            alert_id=alert.id,
+            by=proposal.analyst,
+            at=proposal.decided_at,
+        )
+    return alert, proposal
 
 
 def _audit(
