@@ -107,9 +107,7 @@ def main() -> None:
         _, alert_seconds = common.timed(lambda a: client.get(f"/alerts/{a.id}"), alerts)
         page = client.get("/alerts").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        token = token or re.search(
-            r'name="csrf_token" value="([^"]+)"', client.get("/").text
-        )
+        token = token or re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
         assert token
 
         def decide(alert: object) -> int:

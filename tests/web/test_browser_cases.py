@@ -119,9 +119,7 @@ def test_a_form_without_its_csrf_token_is_refused(
         alert_id = open_alert_of_first_match(page)
         page.get_by_label("True match").check()
         page.get_by_label("Reason").fill("forged")
-        page.evaluate(
-            "document.querySelector('.decision-form [name=csrf_token]').remove()"
-        )
+        page.evaluate("document.querySelector('.decision-form [name=csrf_token]').remove()")
         page.get_by_role("button", name="Record decision").click()
         expect(page.locator("main")).to_contain_text("CSRF")
         assert Cases(store).alert(alert_id).status == "open"
@@ -147,9 +145,7 @@ def test_login_logout_and_the_case_pages_at_phone_width(
         watched.assert_clean()
 
 
-def test_an_admin_manages_accounts(
-    browser: Browser, web_server: Server, web_home: WebHome
-) -> None:
+def test_an_admin_manages_accounts(browser: Browser, web_server: Server, web_home: WebHome) -> None:
     admin = ("browser.admin", "an admin pass phrase here")
     with Store.open(web_home.path) as store:
         users = UserStore(store.engine)
