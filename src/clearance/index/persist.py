@@ -16,7 +16,7 @@ from pathlib import Path
 
 from clearance.index.build import ScreeningIndex
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 
 
 def index_path(home: Path, snapshot_id: int) -> Path:

@@ -4,7 +4,10 @@ Each query token reaches similar index tokens through exact, deletion and
 skeleton keys; adjacent query tokens are also tried joined ("hang zhou" →
 "hangzhou") and long ones split in two ("alqaida" → "al" + "qaida"). Names are
 ranked by the inverse-document-frequency weight of what they share, so a rare
-token ("hikvision") outranks a common one ("technology").
+token ("hikvision") outranks a common one ("technology"); each query part is
+credited once per name, at most at its own weight, and initials by the parts
+they may stand for, so the many names full of "Mohammad" spellings do not crowd
+out "Dost Mohammad" for "D. Mohammad".
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ SIMILAR_CACHE_SIZE = 100_000
 #: what a matching initial adds to a candidate's weight
 INITIAL_WEIGHT = 2.0
 #: how many of the best candidates an initial is checked against
-INITIAL_POOL = 1000
+INITIAL_POOL = 5000
 #: listed parties kept for full scoring (each with its names that came up)
 MAX_CANDIDATES = 20
 #: a token on more names than this share is too common to fetch on its own
@@ -116,17 +119,46 @@ def find_candidates(
     """
     scores: dict[int, float] = {}
     common_limit = max(COMMON_FLOOR, int(len(index.names) * COMMON_SHARE))
-    deferred: list[tuple[int, float]] = []
+    # per key: the best weight it gives each name, and its too common tokens
+    per_key: list[tuple[dict[int, float], list[tuple[int, float]]]] = []
+    own = set(query.tokens)
+    has_words = any(len(t) > 1 for t in own)
+    reached: set[int] = set()  # index tokens the query's own parts reach
     for key in _query_keys(query, index):
+        # one query part stands for one part of a name: "Mohammad" is not credited
+        # again for the "Mohammadi" beside "Mohammad" in the same name, nor a join
+        # of two parts ("s mohammad") for a listed part one of them already reaches
+        best: dict[int, float] = {}
+        common: list[tuple[int, float]] = []
+        get = best.get
+        # a listed variant spelling is rarer than the common name it spells, but says
+        # no more than the query's own word ("Mohhamad" for "Mohammad")
+        key_id = index.token_ids.get(key)
+        ceiling = index.max_idf if key_id is None else index.idf[key_id]
+        is_own = key in own
+        # beside other words an initial is looked up as an initial only: the parts
+        # it may stand for are counted once, below
+        initial = len(key) == 1 and has_words
         for token_id, similarity in similar_tokens(index, key, query.script).items():
-            weight = index.idf[token_id] * similarity
+            if initial and len(index.tokens[token_id]) > 1:
+                continue
+            if is_own:
+                reached.add(token_id)
+            elif token_id in reached:
+                continue
+            weight = min(index.idf[token_id], ceiling) * similarity
             posting = index.postings[token_id]
             if len(posting) > common_limit:
-                deferred.append((token_id, weight))
+                common.append((token_id, weight))
                 continue
-            get = scores.get
             for name_id in posting:
-                scores[name_id] = get(name_id, 0.0) + weight
+                if get(name_id, 0.0) < weight:
+                    best[name_id] = weight
+        per_key.append((best, common))
+        get = scores.get
+        for name_id, weight in best.items():
+            scores[name_id] = get(name_id, 0.0) + weight
+    deferred = [d for _best, common in per_key for d in common]
     if deferred and not scores:
         # only common tokens ("Ahmad Ali Ahmad"): the names that have most of them
         deferred.sort(key=lambda d: len(index.postings[d[0]]))
@@ -136,22 +168,39 @@ def find_candidates(
             if narrower:
                 names = narrower
         scores = dict.fromkeys(names, 0.0)
-    for token_id, weight in deferred:
-        for name_id in scores.keys() & set(index.postings[token_id]):
-            scores[name_id] += weight
+    for best, common in per_key:
+        if not common:
+            continue
+        extra: dict[int, float] = {}
+        for token_id, weight in common:
+            for name_id in scores.keys() & set(index.postings[token_id]):
+                if weight > extra.get(name_id, 0.0):
+                    extra[name_id] = weight
+        for name_id, weight in extra.items():
+            gain = weight - best.get(name_id, 0.0)
+            if gain > 0:
+                scores[name_id] += gain
     for name_id in index.joined.get(query.joined, ()):
         scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
-    initials = {t for t in query.tokens if len(t) == 1}
-    # a person's initials ("I. Al-Hasan"), not an acronym or "S.P.R. de R.L."
-    if initials and len(initials) <= 2 and len(query.tokens) > len(initials) and scores:
-        # "I. Al-Hasan": among the many Al-Hasans, those whose other name starts with I
+    initials: dict[str, int] = {}
+    for token in query.tokens:
+        if len(token) == 1:
+            initials[token] = initials.get(token, 0) + 1
+    # a person's initials ("I. Al-Hasan", "M. M. Saleh"): among the many Al-Hasans,
+    # those with other parts starting with those letters, each part counted once
+    if initials and len(query.tokens) > sum(initials.values()) and scores:
         pool = list(scores)
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
         for name_id in pool:
-            tokens = index.names.field(name_id, 3)
-            hits = len(initials.intersection([t[0] for t in tokens if len(t) > 1]))
-            scores[name_id] += hits * INITIAL_WEIGHT
+            wanted = dict(initials)
+            bonus = 0.0
+            for token in index.names.field(name_id, 3):
+                left = wanted.get(token[0], 0)
+                if left and len(token) > 1:
+                    wanted[token[0]] = left - 1
+                    bonus += INITIAL_WEIGHT
+            scores[name_id] += bonus
     if not scores:
         return []
     # Names sharing only a small part of what the best candidates share are not

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from clearance.index.build import EntityInfo, ScreeningIndex
-from clearance.matching.tokens import ABJAD, GREEK, token_similarity
+from clearance.matching.tokens import ABJAD, GREEK, MIN_TOKEN_SIMILARITY, token_similarity
 from clearance.model import IDENTIFIER_TYPES
 from clearance.names import NormalizedName
 from clearance.names.arabic import ABJAD_SCRIPTS, arabic_name_parts
@@ -174,6 +174,8 @@ def _compare(
             similarity, how = token_similarity(q, c, *options)
             if korean and how != "exact" and korean_fold(q) == korean_fold(c):
                 similarity, how = KOREAN_SPELLING, "romanization"
+            if korean and how == "typo" and similarity < MIN_TOKEN_SIMILARITY:
+                continue  # one letter inside a short syllable ("jong"/"jang") is another
             if similarity > 0 and (how == "exact" or not syllabic or korean):
                 pairs.append((similarity, -i, -j, how))
     pairs.sort(reverse=True)

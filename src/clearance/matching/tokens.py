@@ -1,10 +1,13 @@
 """How alike two name tokens are, 0..1, with the reason.
 
 rapidfuzz's optimal-string-alignment distance covers typos and swapped
-letters. Three cases it scores too low are added: initials ("a" for "abdul"),
+letters. The cases it scores too low are added: initials ("a" for "abdul"),
 the same name romanised by another convention ("Tschatajew"/"Chataev",
-"Bioutoukaiev"/"Byutukaev", compared after `romanization_fold`), and tokens
-with the same consonant skeleton when one side was written without vowels.
+"Bioutoukaiev"/"Byutukaev", compared after `romanization_fold`), tokens
+with the same consonant skeleton when one side was written without vowels, one
+slip inside a four-letter word ("Lssa"/"Lasa": a quarter of the word, which the
+plain ratio cannot tell from "Jong"/"Song"), and a misspelt plural of a business
+word the index holds in the singular ("Induwtries"/"industry").
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ from rapidfuzz.distance import OSA
 
 from clearance.names import abjad_keys, romanization_fold, skeleton
 from clearance.names.greek import greek_fold
+from clearance.names.vocabulary import ABBREVIATIONS
 
 #: below this two tokens are not considered the same name part at all
 MIN_TOKEN_SIMILARITY = 0.76  # excludes one edit in four letters ("jong"/"song")
 INITIAL_SIMILARITY = 0.75
 SWAP_SIMILARITY = 0.8
+#: one letter wrong, missing or extra inside a four-letter word whose first and last
+#: letters stand ("Nva" for "Nova", "Lssa" for "Lasa")
+SHORT_TYPO_SIMILARITY = 0.75
+SHORT_TYPO_LENGTH = 4
 SKELETON_SIMILARITY = 0.8
 #: same Arabic consonants, by how many consonants the key has (1, 2, 3, 4 or more)
 ABJAD_SIMILARITY = (0.0, 0.78, 0.8, 0.84, 0.88)
@@ -29,6 +37,13 @@ MIN_FOLDED_SIMILARITY = 0.8
 #: syllables ("jung", "yong") are too short to compare after folding
 MIN_FOLD_LENGTH = 5
 
+
+#: business words the index holds in the singular, by their plural ("industry": "industries")
+PLURALS = {
+    singular: plural
+    for plural, singular in ABBREVIATIONS.items()
+    if plural.endswith("s") and plural[: len(singular) - 1] == singular[:-1]
+}
 
 #: how a query written in another script may be read against a Latin name
 ABJAD, GREEK = "abjad", "greek"
@@ -86,10 +101,27 @@ def _abjad_similarity(a: str, b: str) -> float:
 
 def _spelling_similarity(a: str, b: str, vowelless: bool) -> tuple[float, str]:
     short = min(len(a), len(b))
+    # one edit in four letters: trusted only inside the word, where typing slips, not
+    # at its ends where names differ ("Jong"/"Song", "Ali"/"Alim"); in three letters
+    # one edit leaves too little ("Kim"/"Kam", "Bin"/"Ben")
+    if (
+        max(len(a), len(b)) == SHORT_TYPO_LENGTH
+        and short >= SHORT_TYPO_LENGTH - 1
+        and a[0] == b[0]
+        and a[-1] == b[-1]
+        and OSA.distance(a, b) == 1
+    ):
+        swapped = len(a) == len(b) and sorted(a) == sorted(b)
+        return (SWAP_SIMILARITY if swapped else SHORT_TYPO_SIMILARITY), "typo"
     if short <= 3:
         # in a two- or three-letter token one edit makes another word
         return 0.0, ""
     similarity = OSA.normalized_similarity(a, b)  # a swap of two letters is one edit
+    if a[-1] != b[-1] and (b in PLURALS or a in PLURALS):
+        # a misspelt plural ("Induwtries") is not singularised like the word itself:
+        # compare it with the plural the singular stands for
+        plural_a, plural_b = PLURALS.get(a, a), PLURALS.get(b, b)
+        similarity = max(similarity, OSA.normalized_similarity(plural_a, plural_b))
     if ("rn" in a) != ("rn" in b):  # OCR reads "m" as "rn" and back ("Femando")
         similarity = max(similarity, OSA.normalized_similarity(_ocr(a), _ocr(b)))
     if similarity >= MIN_TOKEN_SIMILARITY:

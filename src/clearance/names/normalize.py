@@ -25,6 +25,7 @@ from rigour.names import remove_org_types
 from rigour.text.translit import ascii_text
 
 from clearance.model import detect_script
+from clearance.names.arabic import ARTICLES as ARABIC_ARTICLES
 from clearance.names.arabic import romanize_arabic
 from clearance.names.greek import greek_fold, read_greek
 from clearance.names.hangul import romanize_hangul
@@ -130,6 +131,9 @@ def normalize_name(name: str, schema: str | None = None) -> NormalizedName:
     latin = _ascii(latin).casefold().replace("'", "").replace("`", "")
     latin = _TOKEN.sub(lambda m: _fold_ocr(m.group(0)), latin)
     if schema in _ORG_SCHEMATA:
+        # a hyphen separates words as a space does ("S.A. de-C.V."), which rigour's
+        # legal-form patterns only know as spaces; tokens split on both anyway
+        latin = latin.replace("-", " ")
         without_forms = remove_org_types(latin, replacement=" ")
         trusted = schema is not None or not _maybe_person_name(latin, without_forms)
         if _TOKEN.search(without_forms) and without_forms != latin and trusted:
@@ -168,6 +172,10 @@ def _maybe_person_name(before: str, after: str) -> bool:
     return len(left) < 2 and all(len(t) <= 2 for t in removed)
 
 
+#: legal-form words short enough that only a letter too many is taken for a misspelling
+_SHORT_LEGAL_FORM_WORDS = sorted(w for w in LEGAL_FORM_TOKENS if len(w) == 4 and w.isalpha())
+
+
 @lru_cache(maxsize=100_000)
 def is_legal_form_word(token: str) -> bool:
     """A legal-form word, also misspelt ("LINMITED", "Coproratin", "AKTSIONERNNOE"):
@@ -178,6 +186,10 @@ def is_legal_form_word(token: str) -> bool:
         return False
     allowed = 1 if len(token) < 8 else 2
     found = extractOne(token, LONG_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=allowed)
+    if found is None and len(token) == 5:
+        # a four-letter form with a letter too many ("Oppen", "Gmbhh"); one letter
+        # fewer or another letter makes too many real words ("Sal", "Com")
+        found = extractOne(token, _SHORT_LEGAL_FORM_WORDS, scorer=OSA.distance, score_cutoff=1)
     return found is not None
 
 
@@ -201,6 +213,8 @@ def _strip_honorifics(tokens: list[str], notes: list[str], trailing: bool) -> li
     while end - start > 2 and tokens[start] in HONORIFICS:
         start += 1
     while trailing and end - start > 2 and tokens[end - 1] in HONORIFICS:
+        if tokens[end - 2] in ARABIC_ARTICLES:
+            break  # after the article a title is a family name ("Turki al-Sayed")
         end -= 1
     if (start, end) != (0, len(tokens)):
         notes.append("removed title(s) " + ", ".join(tokens[:start] + tokens[end:]))
