@@ -130,7 +130,7 @@ def find_candidates(
         # of two parts ("s mohammad") for a listed part one of them already reaches
         best: dict[int, float] = {}
         common: list[tuple[int, float]] = []
-        get = best.get
+        fetched: list[tuple[int, float]] = []
         # a listed variant spelling is rarer than the common name it spells, but says
         # no more than the query's own word ("Mohhamad" for "Mohammad")
         key_id = index.token_ids.get(key)
@@ -147,17 +147,34 @@ def find_candidates(
             elif token_id in reached:
                 continue
             weight = min(index.idf[token_id], ceiling) * similarity
-            posting = index.postings[token_id]
-            if len(posting) > common_limit:
+            if len(index.postings[token_id]) > common_limit:
                 common.append((token_id, weight))
-                continue
-            for name_id in posting:
-                if get(name_id, 0.0) < weight:
-                    best[name_id] = weight
-        per_key.append((best, common))
+            else:
+                fetched.append((token_id, weight))
         get = scores.get
-        for name_id, weight in best.items():
-            scores[name_id] = get(name_id, 0.0) + weight
+        if len(fetched) == 1 and not common:
+            # the usual case, one listed token for the key: no best to pick per name
+            token_id, weight = fetched[0]
+            for name_id in index.postings[token_id]:
+                scores[name_id] = get(name_id, 0.0) + weight
+        elif not common:
+            # heaviest first, so a name's first credit for this key is its best
+            fetched.sort(key=lambda f: -f[1])
+            seen: set[int] = set()
+            for token_id, weight in fetched:
+                for name_id in index.postings[token_id]:
+                    if name_id not in seen:
+                        seen.add(name_id)
+                        scores[name_id] = get(name_id, 0.0) + weight
+        else:  # the common tokens' pass below needs each name's best for this key
+            best_of = best.get
+            for token_id, weight in fetched:
+                for name_id in index.postings[token_id]:
+                    if best_of(name_id, 0.0) < weight:
+                        best[name_id] = weight
+            for name_id, weight in best.items():
+                scores[name_id] = get(name_id, 0.0) + weight
+        per_key.append((best, common))
     deferred = [d for _best, common in per_key for d in common]
     if deferred and not scores:
         # only common tokens ("Ahmad Ali Ahmad"): the names that have most of them
