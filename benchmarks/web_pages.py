@@ -26,6 +26,7 @@ import common
 from clearance import Screener
 from clearance.accounts.users import UserStore
 from clearance.cases import Cases
+from clearance.index.build import EntityInfo
 from clearance.service.app import create_app
 from clearance.service.auth import KeyStore
 from clearance.service.config import ServiceConfig
@@ -38,7 +39,8 @@ ANALYST = ("bench.analyst", "benchmark pass phrase")
 def queries(screener: Screener, count: int) -> list[str]:
     """Half listed names (so matches raise alerts), half unlisted Faker names."""
     rng = random.Random(SEED)
-    captions = sorted({e.caption for e in screener.index.entities.rows})
+    caption = EntityInfo._fields.index("caption")
+    captions = sorted({row[caption] for row in screener.index.entities.rows})
     listed = rng.sample(captions, count // 2)
     unlisted = common.unlisted_names(count - len(listed), SEED, lambda _name: False)
     names = listed + unlisted
@@ -102,6 +104,7 @@ def main() -> None:
             page_codes,
         )
         cases = Cases(client.app.state.services.store)  # type: ignore[attr-defined]
+        raised = cases.count("open")
         alerts = cases.queue(limit=200)
         _, queue_seconds = common.timed(lambda _i: client.get("/alerts"), range(50))
         _, alert_seconds = common.timed(lambda a: client.get(f"/alerts/{a.id}"), alerts)
@@ -144,7 +147,8 @@ def main() -> None:
         )
     )
     print(
-        f"alerts raised: {len(alerts)} (first 200 decided); peak RSS {common.peak_rss_mb():.0f} MB"
+        f"open alerts after the searches: {raised:,} (the {len(alerts)} oldest decided); "
+        f"peak RSS {common.peak_rss_mb():.0f} MB"
     )
 
 
