@@ -106,20 +106,21 @@ def raise_alerts(
     pairs = _match_pairs(items)
     if not pairs:
         return []
+    # Most screenings repeat a pair that already has its alert: find that out with a
+    # plain read first, so they never queue for the write lock; the pairs left are
+    # checked again under the lock, where the decision to insert is made.
+    with engine.connect() as conn:
+        wanted = _wanting(conn, pairs, snapshot_id)
+    if not wanted:
+        return []
+    pairs = {pair: pairs[pair] for pair, _hash, _last in wanted}
     now = utc_now()
     with write(engine, lock_alerts=True) as conn:
-        hashes = entity_hashes(conn, snapshot_id, (entity for _key, entity in pairs))
-        latest = latest_alerts(conn, pairs)
         rows: list[dict[str, Any]] = []
         reopened: list[tuple[dict[str, Any], str, str]] = []  # row, old hash, new hash
-        for (key, entity_id), (party, hit) in pairs.items():
-            current = hashes.get(entity_id)
-            if current is None:
-                continue
-            last = latest.get((key, entity_id))
-            if last is not None and (last.status != "closed" or last.entity_hash == current):
-                continue
-            row = _row(party, key, hit, current, source, source_ref, snapshot_id, now)
+        for pair, current, last in _wanting(conn, pairs, snapshot_id):
+            party, hit = pairs[pair]
+            row = _row(party, pair[0], hit, current, source, source_ref, snapshot_id, now)
             if last is not None:
                 row["reopened_from"] = last.id
                 reopened.append((row, last.entity_hash, current))
@@ -135,6 +136,29 @@ def raise_alerts(
             t.alerts.insert().returning(t.alerts.c.id, sort_by_parameter_order=True), rows
         ).all()
     return [alert_from_mapping({**row, "id": r.id}) for row, r in zip(rows, inserted, strict=True)]
+
+
+def _wanting(
+    conn: Connection, pairs: dict[Pair, tuple[Party, Hit]], snapshot_id: int
+) -> list[tuple[Pair, str, LatestAlert | None]]:
+    """The pairs that need a new alert, with the entity's version and the pair's last alert.
+
+    A pair needs one unless its newest alert is still open or pending, or was closed
+    on the same version of the listed entity; a hit on an entity the snapshot does
+    not store (a screener built in memory) raises nothing.
+    """
+    hashes = entity_hashes(conn, snapshot_id, (entity for _key, entity in pairs))
+    latest = latest_alerts(conn, pairs)
+    wanted: list[tuple[Pair, str, LatestAlert | None]] = []
+    for pair in pairs:
+        current = hashes.get(pair[1])
+        if current is None:
+            continue
+        last = latest.get(pair)
+        if last is not None and (last.status != "closed" or last.entity_hash == current):
+            continue
+        wanted.append((pair, current, last))
+    return wanted
 
 
 def _row(
