@@ -202,27 +202,17 @@ def decide(
         else:
             state, status = "effective", "closed"
         alert = _move(conn, alert, now, status=status, decision=decision)
-        inserted = conn.execute(
-            t.decisions.insert().values(
-                alert_id=alert.id,
-                decision=decision,
-                reason=reason,
-                analyst=analyst,
-                decided_at=now,
-                state=state,
-                entity_hash=alert.entity_hash,
-            )
-        )
-        made = Decision(
-            id=int(inserted.inserted_primary_key[0]),  # type: ignore[index]
-            alert_id=alert.id,
-            decision=decision,
-            reason=reason,
-            analyst=analyst,
-            decided_at=now,
-            state=state,
-            entity_hash=alert.entity_hash,
-        )
+        fields: dict[str, Any] = {
+            "alert_id": alert.id,
+            "decision": decision,
+            "reason": reason,
+            "analyst": analyst,
+            "decided_at": now,
+            "state": state,
+            "entity_hash": alert.entity_hash,
+        }
+        inserted = conn.execute(t.decisions.insert().values(fields))
+        made = Decision(id=int(inserted.inserted_primary_key[0]), **fields)  # type: ignore[index]
         if state == "effective" and decision in CLOSING:
             _settle(conn, alert, made, now)
         _audit(conn, audit, "decide", analyst, alert, made, column="audit_seq")
