@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.cases import DECISIONS, AlertConflict, AlertGone, Cases
-from clearance.service.deps import Services
+from clearance.service import deps
 from clearance.service.web.pages import User, error_page
 from clearance.service.web.templating import render
 from clearance.service.web_auth import verify_csrf
@@ -35,13 +35,8 @@ DECISION_LABELS = {
 }
 
 
-def _services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
 def _cases(request: Request) -> Cases:
-    services = _services(request)
+    services = deps.services(request)
     return Cases(services.store, four_eyes=services.config.four_eyes)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from clearance.service.deps import Services
+from clearance.service import deps
 from clearance.service.web.pages import User
 from clearance.service.web.templating import render
 
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def audit_page(
     request: Request, user: User, endpoint: str = "", page: int = 1, verify: bool = False
 ) -> HTMLResponse:
-    services: Services = request.app.state.services
+    services = deps.services(request)
     endpoints = services.audit.endpoints()
     chosen = endpoint if endpoint in endpoints else None
     page = max(1, min(page, 100_000))

@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 from clearance.batch.errors import BatchInputError
 from clearance.batch.readers import INPUT_SUFFIXES
-from clearance.service.deps import Services
+from clearance.service import deps
 from clearance.service.web import batch_jobs as jobs
 from clearance.service.web.pages import User, error_page
 from clearance.service.web.templating import render
@@ -42,13 +42,8 @@ _DOWNLOAD_TYPES = {
 }
 
 
-def _services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
 def _page(request: Request, status_code: int = 200, error: str | None = None) -> HTMLResponse:
-    services = _services(request)
+    services = deps.services(request)
     return render(
         request,
         "batch.html.j2",
@@ -68,7 +63,7 @@ def batch_page(request: Request, user: User) -> HTMLResponse:
 
 @router.post("/batch", dependencies=[Depends(verify_csrf)], response_model=None)
 async def upload(request: Request, user: User) -> Response:
-    services = _services(request)
+    services = deps.services(request)
     if services.holder.current() is None:
         return _page(request, 503, "No lists are loaded yet, so nothing can be screened.")
     form = await request.form(max_files=1, max_fields=10)
@@ -103,7 +98,7 @@ def _stage(home: Path, upload: UploadFile) -> Path:
 
 @router.get("/batch/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, user: User, job_id: str) -> HTMLResponse:
-    folder = jobs.job_folder(_services(request).config.home, job_id)
+    folder = jobs.job_folder(deps.services(request).config.home, job_id)
     if folder is None:
         return error_page(request, 404, "No such batch", f"There is no batch {job_id!r}.")
     status = jobs.read_status(folder)
@@ -115,7 +110,7 @@ def job_page(request: Request, user: User, job_id: str) -> HTMLResponse:
 def download(
     request: Request, user: User, job_id: str, file_name: str, download: bool = False
 ) -> Response:
-    folder = jobs.job_folder(_services(request).config.home, job_id)
+    folder = jobs.job_folder(deps.services(request).config.home, job_id)
     if folder is None or file_name not in _DOWNLOAD_TYPES or not (folder / file_name).is_file():
         return error_page(request, 404, "No such file", f"Batch {job_id!r} has no {file_name!r}.")
     status = jobs.read_status(folder)

@@ -24,8 +24,7 @@ from clearance.listing import dataset_summaries
 from clearance.model import SCHEMATA, Entity
 from clearance.report.legal import describe_listing
 from clearance.screening import Hit, QueryError, parse_query
-from clearance.service import web_auth
-from clearance.service.deps import Services
+from clearance.service import deps, web_auth
 from clearance.service.reload import Served
 from clearance.service.web import labels
 from clearance.service.web.history import EntityHistory, entity_history
@@ -47,11 +46,6 @@ NO_LISTS = "No lists are loaded yet: run `clearance update` on the server, then 
 
 
 User = Annotated[AccountUser, Depends(web_auth.require_user)]
-
-
-def _services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 def _dataset_options(served: Served | None) -> list[tuple[str, str]]:
@@ -128,7 +122,7 @@ def _screen(form: SearchForm, served: Served) -> list[Hit]:
 
 
 def _cases(
-    services: Services, user: AccountUser, served: Served, form: SearchForm, hits: list[Hit]
+    services: deps.Services, user: AccountUser, served: Served, form: SearchForm, hits: list[Hit]
 ) -> tuple[list[Hit], dict[str, int]]:
     """As an API screening: cleared false positives shown as such, matches raise alerts.
 
@@ -152,7 +146,7 @@ def _cases(
 
 
 def _audit(
-    services: Services, user: AccountUser, served: Served, form: SearchForm, hits: list[Hit]
+    services: deps.Services, user: AccountUser, served: Served, form: SearchForm, hits: list[Hit]
 ) -> int:
     """The same record shape as POST /v1/screen, so one reader serves both."""
     query = {
@@ -186,7 +180,7 @@ def search_page(
     country: str = "",
     dataset: str = "",
 ) -> HTMLResponse:
-    services = _services(request)
+    services = deps.services(request)
     served = services.holder.current()
     form = SearchForm(q, schema, country, dataset)
     context: dict[str, Any] = {
@@ -271,7 +265,7 @@ def _entity_context(entity: Entity, history: EntityHistory, listed: bool) -> dic
 
 @router.get(ENTITY_PAGE + "{entity_id:path}", response_class=HTMLResponse)
 def entity_page(request: Request, user: User, entity_id: str) -> HTMLResponse:
-    services = _services(request)
+    services = deps.services(request)
     served = services.holder.current()
     if served is None:
         return error_page(request, 503, "No lists loaded", NO_LISTS)
@@ -307,7 +301,7 @@ class DatasetView:
 def lists_page(request: Request, user: User, releases: str = "") -> HTMLResponse:
     """`?releases=all` lists every release; by default the newest RELEASES_SHOWN each."""
     shown = None if releases == "all" else RELEASES_SHOWN
-    services = _services(request)
+    services = deps.services(request)
     by_dataset: dict[str, list[ReleaseInfo]] = {}
     for release in services.store.releases():
         by_dataset.setdefault(release.dataset, []).append(release)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.accounts.users import ROLES, User, UserError, UserStore
-from clearance.service.deps import Services
+from clearance.service import deps
 from clearance.service.web.templating import render
 from clearance.service.web_auth import require_admin, verify_csrf
 
@@ -25,11 +25,6 @@ AUDIT_ENDPOINT = "users"
 MAX_FIELD = 2000
 
 
-def _services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
 def _page(
     request: Request,
     status_code: int = 200,
@@ -37,7 +32,7 @@ def _page(
     form: dict[str, str] | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
-    users = UserStore(_services(request).store.engine).list()
+    users = UserStore(deps.services(request).store.engine).list()
     return render(
         request,
         "users.html.j2",
@@ -66,7 +61,7 @@ async def create_user(request: Request, admin: Admin) -> Response:
     keep = {"username": form.get("username", ""), "role": form.get("role", "analyst")}
     if form.get("password", "") != form.get("password_again", ""):
         return _page(request, 400, "The two passwords differ; type the same one twice.", keep)
-    services = _services(request)
+    services = deps.services(request)
     try:
         user = UserStore(services.store.engine).create(
             form.get("username", ""), form.get("password", ""), form.get("role", "analyst")
@@ -85,7 +80,7 @@ async def create_user(request: Request, admin: Admin) -> Response:
 async def disable_user(request: Request, admin: Admin, username: str) -> Response:
     if username.lower() == admin.username:
         return _page(request, 400, "You cannot disable your own account; ask another admin.")
-    services = _services(request)
+    services = deps.services(request)
     try:
         user = UserStore(services.store.engine).disable(username)
     except UserError as error:
