@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -35,6 +37,23 @@ def test_migrated_database_equals_the_declared_tables(any_store: Store) -> None:
         assert migrate.current_revision(conn) == migrate.head_revision()
         differences = compare_metadata(MigrationContext.configure(conn), t.metadata)
     assert differences == []
+
+
+def test_head_names_the_newest_script() -> None:
+    """`migrate.HEAD` lets a current store open without Alembic; it must not go stale."""
+    assert migrate.head_revision() == migrate.HEAD
+
+
+def test_opening_a_current_store_needs_no_alembic(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    probe = (
+        "import sys; from clearance.store.store import Store; "
+        f"Store.open({str(tmp_path)!r}).close(); print('alembic' in sys.modules)"
+    )
+    answer = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert answer.stdout.strip() == "False"
 
 
 def test_opening_a_current_store_again_changes_nothing(database_url: str, tmp_path: Path) -> None:
