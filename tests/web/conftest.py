@@ -82,15 +82,21 @@ def web_home(shared_lists: Path, tmp_path_factory: pytest.TempPathFactory) -> We
     return WebHome(home, held)
 
 
+def form_token(html: str) -> str:
+    """The CSRF token a page's forms carry (the hidden `csrf_token` field)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found[1]
+
+
 def login(client: httpx.Client | TestClient, username: str, password: str) -> None:
     """Log in through the real form: its CSRF token, its cookie, the 303 back."""
     form = client.get("/login")
     assert form.status_code == 200, form.text
-    found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert found, "the login form has no CSRF token"
+    token = form_token(form.text)
     answer = client.post(
         "/login",
-        data={"username": username, "password": password, "csrf_token": found[1], "next": "/"},
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text

@@ -22,7 +22,7 @@ from clearance.service.app import create_app
 from clearance.service.config import ServiceConfig
 from clearance.service.deps import Services
 from clearance.store.store import Store
-from tests.web.conftest import ANALYST, WebHome, login
+from tests.web.conftest import ANALYST, WebHome, form_token, login
 
 SECOND_ANALYST = ("second.analyst", "another long pass phrase")
 
@@ -30,12 +30,6 @@ SECOND_ANALYST = ("second.analyst", "another long pass phrase")
 def services(client: TestClient) -> Services:
     found: Services = client.app.state.services
     return found
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no CSRF token"
-    return found[1]
 
 
 def search_alert(client: TestClient, name: str) -> int:
@@ -61,7 +55,7 @@ def decide(
     return client.post(
         f"/alerts/{alert_id}/decide",
         data={
-            "csrf_token": token(page.text),
+            "csrf_token": form_token(page.text),
             "version": version or version_of(client, alert_id),
             "decision": decision,
             "reason": reason,
@@ -144,7 +138,7 @@ def test_four_eyes_needs_a_second_analyst(
     page = second.get(f"/alerts/{alert_id}").text
     confirmed = second.post(
         f"/alerts/{alert_id}/confirm",
-        data={"csrf_token": token(page), "version": version_of(second, alert_id)},
+        data={"csrf_token": form_token(page), "version": version_of(second, alert_id)},
         follow_redirects=False,
     )
     assert confirmed.status_code == 303
@@ -165,7 +159,7 @@ def test_bad_decisions_are_refused_with_a_message(
 ) -> None:
     alert_id = search_alert(web_client, "SenseTime Group Limited")
     page = web_client.get(f"/alerts/{alert_id}").text
-    data = {"csrf_token": token(page), "version": version_of(web_client, alert_id), **form}
+    data = {"csrf_token": form_token(page), "version": version_of(web_client, alert_id), **form}
     answer = web_client.post(f"/alerts/{alert_id}/decide", data=data)
     assert answer.status_code == 400 and message in answer.text
     assert Cases(services(web_client).store).alert(alert_id).status == "open"
@@ -175,7 +169,12 @@ def test_a_decision_on_a_missing_alert_is_a_clear_404(web_client: TestClient) ->
     page = web_client.get("/alerts").text
     answer = web_client.post(
         "/alerts/99999999/decide",
-        data={"csrf_token": token(page), "version": "1", "decision": "true_match", "reason": "x"},
+        data={
+            "csrf_token": form_token(page),
+            "version": "1",
+            "decision": "true_match",
+            "reason": "x",
+        },
     )
     assert answer.status_code == 404 and "no longer exists" in answer.text
 
@@ -196,7 +195,7 @@ def _upload(client: TestClient, name: str, content: bytes) -> httpx.Response:
     page = client.get("/batch").text
     return client.post(
         "/batch",
-        data={"csrf_token": token(page)},
+        data={"csrf_token": form_token(page)},
         files={"file": (name, content, "application/octet-stream")},
         follow_redirects=False,
     )
@@ -229,7 +228,7 @@ def test_an_upload_over_the_limit_is_refused(web_app_config: ServiceConfig) -> N
         page = client.get("/batch").text
         answer = client.post(
             "/batch",
-            data={"csrf_token": token(page)},
+            data={"csrf_token": form_token(page)},
             files={"file": ("big.csv", b"name\n" + b"Acme Trading\n" * 1000, "text/csv")},
             headers={"Accept": "text/html"},
         )

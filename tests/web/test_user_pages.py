@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -13,15 +12,9 @@ from clearance.service.app import create_app
 from clearance.service.config import ServiceConfig
 from clearance.service.deps import Services
 from clearance.store.store import Store
-from tests.web.conftest import WebHome, login
+from tests.web.conftest import WebHome, form_token, login
 
 ADMIN = ("web.admin", "admin pass phrase long enough")
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +32,7 @@ def create(client: TestClient, username: str, password: str, again: str | None =
     answer = client.post(
         "/users",
         data={
-            "csrf_token": token(page),
+            "csrf_token": form_token(page),
             "username": username,
             "role": "analyst",
             "password": password,
@@ -63,7 +56,9 @@ def test_an_admin_creates_and_disables_an_account(admin_client: TestClient) -> N
         login(newcomer, "new.analyst", "a fresh long password")
         assert newcomer.get("/alerts", follow_redirects=False).status_code == 200
         page = admin_client.get("/users").text
-        disabled = admin_client.post("/users/new.analyst/disable", data={"csrf_token": token(page)})
+        disabled = admin_client.post(
+            "/users/new.analyst/disable", data={"csrf_token": form_token(page)}
+        )
         assert disabled.status_code == 200 and "disabled new.analyst" in disabled.text
         assert newcomer.get("/alerts", follow_redirects=False).status_code == 303  # signed out
     services: Services = admin_client.app.state.services  # type: ignore[attr-defined]
@@ -93,5 +88,5 @@ def test_bad_account_forms_are_refused(
 
 def test_an_admin_cannot_disable_themselves(admin_client: TestClient) -> None:
     page = admin_client.get("/users").text
-    answer = admin_client.post(f"/users/{ADMIN[0]}/disable", data={"csrf_token": token(page)})
+    answer = admin_client.post(f"/users/{ADMIN[0]}/disable", data={"csrf_token": form_token(page)})
     assert answer.status_code == 400 and "your own account" in answer.text
