@@ -25,7 +25,11 @@ from clearance.index import (
     save_index,
 )
 from clearance.index.build import normalize_identifier
-from clearance.matching.candidates import find_candidates
+from clearance.matching.candidates import (
+    CandidateBar,
+    find_candidates,
+    find_candidates_with_bar,
+)
 from clearance.matching.explain import explain
 from clearance.matching.score import (
     Feature,
@@ -163,6 +167,23 @@ def parse_birth_date(text: str) -> str:
     return f"{when.year:04d}-{when.month:02d}" if month else f"{when.year:04d}"
 
 
+def entity_filter(index: ScreeningIndex, query: Query) -> Allowed | None:
+    """Which entity positions a query's schema and datasets allow (None: all)."""
+    schemata = None if query.schema is None else _COMPATIBLE[query.schema]
+    datasets = query.datasets
+    if schemata is None and datasets is None:
+        return None
+    entities = index.entities
+
+    def allowed(position: int) -> bool:
+        info = entities[position]
+        if schemata is not None and info.schema not in schemata:
+            return False
+        return datasets is None or info.dataset in datasets
+
+    return allowed
+
+
 class Screener:
     """Screens parties against one snapshot's index."""
 
@@ -235,19 +256,14 @@ class Screener:
         )
 
     def _filter(self, query: Query) -> Allowed | None:
-        schemata = None if query.schema is None else _COMPATIBLE[query.schema]
-        datasets = query.datasets
-        if schemata is None and datasets is None:
-            return None
-        entities = self.index.entities
+        return entity_filter(self.index, query)
 
-        def allowed(position: int) -> bool:
-            info = entities[position]
-            if schemata is not None and info.schema not in schemata:
-                return False
-            return datasets is None or info.dataset in datasets
-
-        return allowed
+    def entity_hit(self, query: Query, position: int, cutoff: float) -> Hit | None:
+        """The hit the listed entity at `position` gives `query` when every one of its
+        names is compared (the most a screening can find for it), or None below the
+        report floor. Monitoring uses it to prove a listed party cannot be a hit."""
+        normalized = normalize_name(query.name, query.schema)
+        return self._score_entity(query, normalized, position, [], cutoff, {})
 
     def screen(
         self,
@@ -261,6 +277,31 @@ class Screener:
         threshold: float | None = None,
         limit: int = 10,
     ) -> list[Hit]:
+        return self.screen_with_bar(
+            name,
+            schema=schema,
+            countries=countries,
+            birth_date=birth_date,
+            identifiers=identifiers,
+            datasets=datasets,
+            threshold=threshold,
+            limit=limit,
+        )[0]
+
+    def screen_with_bar(
+        self,
+        name: str,
+        *,
+        schema: str | None = None,
+        countries: Iterable[str] = (),
+        birth_date: str | None = None,
+        identifiers: Iterable[str] = (),
+        datasets: Iterable[str] | None = None,
+        threshold: float | None = None,
+        limit: int = 10,
+    ) -> tuple[list[Hit], CandidateBar]:
+        """`screen`, and what a name outside the candidates must share with the query to
+        change them: monitoring keeps it to prove that a list change cannot reach a row."""
         query = parse_query(
             name,
             schema=schema,
@@ -276,7 +317,7 @@ class Screener:
         cutoff = self.default_threshold if threshold is None else threshold
         return self._screen(query, cutoff, limit)
 
-    def _screen(self, query: Query, cutoff: float, limit: int) -> list[Hit]:
+    def _screen(self, query: Query, cutoff: float, limit: int) -> tuple[list[Hit], CandidateBar]:
         index = self.index
         normalized = normalize_name(query.name, query.schema)
         allowed = self._filter(query)
@@ -284,7 +325,7 @@ class Screener:
         positions: set[int] = set()
         for value in query.identifiers:
             positions.update(index.identifiers.get(value, ()))
-        candidate_names = find_candidates(index, normalized, allowed)
+        candidate_names, bar = find_candidates_with_bar(index, normalized, allowed)
         by_entity: dict[int, list[int]] = {}
         for name_id in candidate_names:
             by_entity.setdefault(index.names.field(name_id, 0), []).append(name_id)
@@ -298,7 +339,7 @@ class Screener:
             if hit is not None:
                 best[position] = hit
         hits = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
-        return hits[:limit]
+        return hits[:limit], bar
 
     def _score_entity(
         self,

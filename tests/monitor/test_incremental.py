@@ -8,8 +8,8 @@ from tests.monitor.conftest import book_names, edit_un, numbered, write_book
 
 from clearance import Screener
 from clearance.ingest import load
-from clearance.monitor.portfolio import get_portfolio, save_portfolio
-from clearance.monitor.run import RunResult, run_portfolio, runs
+from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
+from clearance.monitor.run import RunResult, load_bars, run_portfolio, runs
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
 from clearance.store.store import Store
 
@@ -109,7 +109,7 @@ def test_a_local_list_change_rescreens_only_the_rows_it_can_reach(
         screener = Screener.open(monitor_home)
         change = list_change(store, first.record.snapshot_id, int(screener.snapshot))
         assert len(change.changed) == 8 and not change.added and not change.removed
-        scope = ListScope(snapshot_index(store, first.record.snapshot_id), screener.index, change)
+        scope = ListScope(snapshot_index(store, first.record.snapshot_id), screener, change, 0.8)
         assert not scope.everything  # respelt names: the number of listed names is the same
         reference = run_portfolio(store, screener, portfolio, full=True, record=False)
         incremental = run_portfolio(store, screener, portfolio)
@@ -176,3 +176,20 @@ def test_every_run_is_recorded_even_with_nothing_to_report(
     un = quiet.list_versions["un_sc_sanctions"]
     assert un["release"] and (un["as_of"] or "").startswith("2026-03-28")
     assert quiet.started_at.endswith("Z") and quiet.finished_at >= quiet.started_at
+
+
+def test_each_screened_row_keeps_its_candidates_bar_for_the_next_run(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    rows = numbered(book_names(shared_lists / "un-consolidated" / "consolidated.xml"))
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        screener = Screener.open(monitor_home)
+        portfolio = get_portfolio(store, "book")
+        first = run_portfolio(store, screener, portfolio)
+        bars = load_bars(store, portfolio)
+        _portfolio, stored = load_rows(store, portfolio)
+
+    assert not first.problems and set(bars) == {r.key for r in stored}
+    for row in stored:
+        assert bars[row.key] == screener.screen_with_bar(row.name)[1], row.name

@@ -11,8 +11,10 @@ from tests.monitor.conftest import alter, unlisted_names, variations
 
 from clearance import Screener
 from clearance.batch.queries import RawQuery
+from clearance.matching.candidates import CandidateBar, _query_keys, find_candidates_with_bar
 from clearance.model import Entity
 from clearance.monitor.scope import ListChange, ListScope
+from clearance.names import normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -39,22 +41,23 @@ def queries(entities: list[Entity], touched: list[Entity], rng: random.Random) -
     return list(dict.fromkeys(found + unlisted_names(120, seed=11)))
 
 
-def answers(screener: Screener, name: str) -> list[tuple[object, ...]]:
+def answers(screener: Screener, name: str) -> tuple[list[tuple[object, ...]], CandidateBar]:
+    hits, bar = screener.screen_with_bar(name)
     return [
         (h.entity_id, h.score, h.match, h.matched_name, h.explanation, h.caption, h.lists)
-        for h in screener.screen(name)
-    ]
+        for h in hits
+    ], bar
 
 
 def check(old: Screener, new: Screener, scope: ListScope, names: list[str]) -> tuple[int, int]:
-    """(reached, unreached) rows; every unreached one has the same answers in both."""
+    """(reached, unreached) rows; every unreached one has the same answers and bar in both."""
     reached = 0
     for name in names:
-        before = answers(old, name)
-        if scope.reaches(RawQuery(name, "", "", ""), {str(a[0]) for a in before}):
+        before, bar = answers(old, name)
+        if scope.reaches(RawQuery(name, "", "", ""), {str(a[0]) for a in before}, bar):
             reached += 1
         else:
-            assert answers(new, name) == before, name
+            assert answers(new, name) == (before, bar), name
     return reached, len(names) - reached
 
 
@@ -64,14 +67,14 @@ def test_a_respelling_reaches_only_rows_near_it(entities: list[Entity], old: Scr
     changed = {e.id: respelt(e, rng) for e in rng.sample(single, 15)}
     new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
     change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
-    scope = ListScope(old.index, new.index, change)
+    scope = ListScope(old.index, new, change, new.default_threshold)
     assert not scope.everything
     touched = [e for e in entities if e.id in changed] + list(changed.values())
     reached, unreached = check(old, new, scope, queries(entities, touched, rng))
-    assert reached > 0 and unreached > 0
+    assert reached > 0 and unreached > reached
 
 
-def test_entities_added_and_removed_move_every_weight(
+def test_entities_added_and_removed_reach_only_rows_near_them(
     entities: list[Entity], old: Screener
 ) -> None:
     rng = random.Random(8)
@@ -80,7 +83,71 @@ def test_entities_added_and_removed_move_every_weight(
     gone = {e.id for e in removed}
     new = Screener.from_entities([e for e in entities if e.id not in gone] + added, "new")
     change = ListChange(0, 1, frozenset(e.id for e in added), frozenset(gone), frozenset())
-    scope = ListScope(old.index, new.index, change)
-    assert scope.everything
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    assert not scope.everything  # weights count names on a grid: a few more or less move none
     reached, unreached = check(old, new, scope, queries(entities, removed + added, rng))
-    assert reached > 0 and unreached > 0
+    assert reached > 0 and unreached > reached
+
+
+def test_a_change_in_the_counted_number_of_names_moves_every_weight(
+    entities: list[Entity], old: Screener
+) -> None:
+    rng = random.Random(9)
+    removed = rng.sample(entities, len(entities) // 4)
+    gone = {e.id for e in removed}
+    new = Screener.from_entities([e for e in entities if e.id not in gone], "new")
+    assert new.index.reference_size < old.index.reference_size
+    change = ListChange(0, 1, frozenset(), frozenset(gone), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    assert scope.everything
+    _reached, unreached = check(old, new, scope, queries(entities, removed[:20], rng))
+    assert unreached == 0
+
+
+def test_the_scope_reckons_a_changed_party_among_the_candidates_as_the_look_up_does(
+    entities: list[Entity], old: Screener
+) -> None:
+    """The scope's own count of shared weight must give the look-up's very candidates:
+    for every query, the changed parties it finds kept are those the look-up keeps."""
+    rng = random.Random(12)
+    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
+    changed = {e.id: respelt(e, rng) for e in rng.sample(single, 40)}
+    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    index = new.index
+    compared = 0
+    for name in queries(entities, list(changed.values()), rng):
+        normalized = normalize_name(name)
+        kept, bar = find_candidates_with_bar(index, normalized, None)
+        if bar.best == float("-inf"):
+            continue
+        found = scope.concerned[1].kept(normalized, _query_keys(normalized, index), bar, None)
+        if found is None:
+            continue
+        expected = {index.entities.field(index.names.field(n, 0), 0) for n in kept} & set(changed)
+        assert found.entities == expected, name
+        compared += bool(expected)
+    assert compared > 0
+
+
+def test_a_changed_weak_candidate_leaves_the_row_alone(
+    entities: list[Entity], old: Screener
+) -> None:
+    """Twenty candidate parties per row hold weak ones: a changed party among them
+    without a hit changes no answer, and the row is not screened again."""
+    rng = random.Random(5)
+    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
+    changed = {e.id: respelt(e, rng) for e in rng.sample(single, 40)}
+    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    spared = 0
+    for name in queries(entities, list(changed.values()), rng):
+        before, bar = answers(old, name)
+        if set(old.candidates(name)) & set(changed) and not scope.reaches(
+            RawQuery(name, "", "", ""), {str(a[0]) for a in before}, bar
+        ):
+            assert answers(new, name) == (before, bar), name
+            spared += 1
+    assert spared > 0

@@ -11,8 +11,9 @@ import re
 from typing import NamedTuple
 
 from clearance.batch.columns import ColumnMap
+from clearance.matching.candidates import CandidateBar
 from clearance.model import SCHEMATA
-from clearance.screening import Hit, QueryError, Screener
+from clearance.screening import Hit, Query, QueryError, Screener, parse_query
 from clearance.sources.common import country_code
 
 
@@ -84,17 +85,35 @@ def screen_row(
     screener: Screener, query: RawQuery, threshold: float, limit: int
 ) -> tuple[Hit, ...] | str:
     """The row's hits in screen()'s order, or the problem that stops it being screened."""
+    outcome = screen_row_with_bar(screener, query, threshold, limit)
+    return outcome if isinstance(outcome, str) else outcome[0]
+
+
+def parse_row(query: RawQuery) -> Query:
+    """The row as `Screener.screen` reads it (raises QueryError as it would)."""
+    birth_date = query.birth_date.strip()
+    return parse_query(
+        query.name.strip(),
+        schema=schema_of(query.schema),
+        countries=countries_of(query.country),
+        birth_date=None if birth_date.casefold() in _BLANK else birth_date,
+    )
+
+
+def screen_row_with_bar(
+    screener: Screener, query: RawQuery, threshold: float, limit: int
+) -> tuple[tuple[Hit, ...], CandidateBar] | str:
+    """`screen_row` with the row's candidates' bar (see Screener.screen_with_bar)."""
     birth_date = query.birth_date.strip()
     try:
-        return tuple(
-            screener.screen(
-                query.name.strip(),
-                schema=schema_of(query.schema),
-                countries=countries_of(query.country),
-                birth_date=None if birth_date.casefold() in _BLANK else birth_date,
-                threshold=threshold,
-                limit=limit,
-            )
+        hits, bar = screener.screen_with_bar(
+            query.name.strip(),
+            schema=schema_of(query.schema),
+            countries=countries_of(query.country),
+            birth_date=None if birth_date.casefold() in _BLANK else birth_date,
+            threshold=threshold,
+            limit=limit,
         )
     except QueryError as exc:
         return str(exc)
+    return tuple(hits), bar

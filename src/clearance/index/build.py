@@ -15,7 +15,7 @@ import math
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -32,6 +32,30 @@ MIN_FUZZY_LENGTH = 4
 GENERIC_SHARE = 0.002
 #: weight of a token not on any list, relative to the rarest listed one
 UNKNOWN_TOKEN_SHARE = 0.75
+#: a token on more names than this share is too common to fetch on its own
+COMMON_SHARE = 0.02
+COMMON_FLOOR = 500
+#: Weights are stable under small list changes, so that a monitoring run after an
+#: update re-screens only the rows the change can reach (monitor/scope.py): the
+#: number of names is rounded up to a grid of this many steps per doubling (9%
+#: apart), and a token's number of names to the nearest power of COUNT_STEP. A
+#: name more or less moves a word's weight only when its count crosses a step,
+#: which for a word on n names happens about once in n·ln(COUNT_STEP) changes: a
+#: change then reweighs about 1/ln(COUNT_STEP) names on average (2.9), whether the
+#: word is rare or common, instead of every weight a little.
+SIZE_STEPS_PER_DOUBLING = 8
+COUNT_STEP = math.sqrt(2)
+
+
+def reference_size(names: int) -> int:
+    """The number of names the weights are computed against (see SIZE_STEPS_PER_DOUBLING)."""
+    steps = math.ceil(SIZE_STEPS_PER_DOUBLING * math.log2(max(names, 1)))
+    return round(2 ** (steps / SIZE_STEPS_PER_DOUBLING))
+
+
+def weighted_count(names: int) -> float:
+    """A token's number of names as its weight counts it (see COUNT_STEP)."""
+    return float(COUNT_STEP ** round(math.log(names) / math.log(COUNT_STEP)))
 
 
 def normalize_identifier(value: str) -> str:
@@ -152,6 +176,8 @@ class ScreeningIndex:
     idf: list[float] = field(default_factory=list)
     max_idf: float = 1.0
     generic_idf: float = 0.0  # the idf of a token on GENERIC_SHARE of all names
+    reference_size: int = 1  # the number of names the weights count (`reference_size`)
+    common_limit: int = COMMON_FLOOR  # a token on more names is fetched only with others
 
     def names_of(self, entity: int) -> range:
         """The name ids of one entity: contiguous, because names are added entity by entity."""
@@ -255,14 +281,15 @@ def _posting(index: ScreeningIndex, token: str) -> list[int]:
 
 
 def _finish(index: ScreeningIndex) -> None:
-    total = max(len(index.names), 1)
+    total = index.reference_size = reference_size(len(index.names))
+    index.common_limit = max(COMMON_FLOOR, int(total * COMMON_SHARE))
     index.max_idf = math.log((total + 1) / 0.5)
     index.generic_idf = math.log((total + 1) / (total * GENERIC_SHARE + 0.5))
     index.idf = [
         min(idf, index.generic_idf / 3) if token in GENERIC_WORDS else idf
         for token, idf in zip(
             index.tokens,
-            (math.log((total + 1) / (len(p) + 0.5)) for p in index.postings),
+            (math.log((total + 1) / (weighted_count(len(p)) + 0.5)) for p in index.postings),
             strict=True,
         )
     ]
@@ -270,6 +297,24 @@ def _finish(index: ScreeningIndex) -> None:
     index.name_weights = array(
         "f", (sum(idf[token_ids[t]] for t in set(entry[3])) for entry in index.names.rows)
     )
+    _add_lookup_keys(index)
+    index.postings = [tuple(p) for p in index.postings]
+    tables = (
+        index.fuzzy,
+        index.skeletons,
+        index.folded,
+        index.consonant_keys,
+        index.all_consonant_keys,
+        index.greek_folded,
+        index.joined,
+    )
+    for table in (*tables, index.identifiers):
+        for key, values in table.items():
+            table[key] = tuple(values)
+
+
+def _add_lookup_keys(index: ScreeningIndex) -> None:
+    """File every token under the keys a similar query token looks it up by."""
     for token_id, token in enumerate(index.tokens):
         _add(index.fuzzy, token, token_id)
         if len(token) >= MIN_FUZZY_LENGTH:
@@ -285,16 +330,19 @@ def _finish(index: ScreeningIndex) -> None:
             _add(index.all_consonant_keys, key, token_id)
             if token_id in index.abjad_tokens:
                 _add(index.consonant_keys, key, token_id)
-    index.postings = [tuple(p) for p in index.postings]
-    tables = (
-        index.fuzzy,
-        index.skeletons,
-        index.folded,
-        index.consonant_keys,
-        index.all_consonant_keys,
-        index.greek_folded,
-        index.joined,
-    )
-    for table in (*tables, index.identifiers):
-        for key, values in table.items():
-            table[key] = tuple(values)
+
+
+def lookup_index(tokens: Iterable[str], abjad: Container[str]) -> ScreeningIndex:
+    """An index of `tokens` for look-ups only (no names, no weights).
+
+    `abjad`: which of them are on names written in Arabic script in the full
+    index. A query token then reaches exactly the tokens here that it reaches in
+    the full index, by the same keys: monitoring uses this to find the rows a
+    list change's words can reach without screening every row."""
+    index = ScreeningIndex(snapshot="look-up")
+    for token in dict.fromkeys(tokens):
+        index.token_ids[token] = len(index.tokens)
+        index.tokens.append(token)
+    index.abjad_tokens = frozenset(i for i, t in enumerate(index.tokens) if t in abjad)
+    _add_lookup_keys(index)
+    return index

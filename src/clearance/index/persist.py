@@ -16,7 +16,7 @@ from pathlib import Path
 
 from clearance.index.build import ScreeningIndex
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 
 
 def index_path(home: Path, snapshot_id: int) -> Path:

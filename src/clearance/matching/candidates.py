@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Container
+from typing import NamedTuple
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
 from clearance.matching.tokens import ABJAD, GREEK, token_similarity
@@ -32,9 +34,6 @@ INITIAL_WEIGHT = 2.0
 INITIAL_POOL = 5000
 #: listed parties kept for full scoring (each with its names that came up)
 MAX_CANDIDATES = 20
-#: a token on more names than this share is too common to fetch on its own
-COMMON_SHARE = 0.02
-COMMON_FLOOR = 500
 #: candidates sharing less than this share of the best candidate's weight are dropped
 RELATIVE_FLOOR = 0.3
 #: shared weight below this share of the lighter name's weight is not worth scoring
@@ -43,6 +42,33 @@ COVER_FLOOR = 0.35
 RANKED_POOL = 400
 #: how much a candidate's unshared weight lowers its rank, against its shared weight
 UNSHARED_WEIGHT = 0.1
+
+
+class CandidateBar(NamedTuple):
+    """What a row's look-up looked like at its edges, so a list change can be checked
+    against it without screening the row again (monitor/scope.py).
+
+    `best`: the best candidate's shared weight (minus infinity: any name the
+    query reaches may change the answer, because none was found or only common
+    words were); `floor`: the shared weight a name needs to be ranked at all;
+    `rank`: the rank value of the first name left out (infinity: none was);
+    `crowded`: the ranked pool, or the pool the initials are checked in, was
+    near its cut, so one name more could push another out."""
+
+    best: float
+    floor: float
+    rank: float
+    crowded: bool
+
+
+ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, True)
+#: a pool this close to its cut is `crowded`
+CROWDED_ROOM = 50
+
+
+def rank_value(shared: float, weight: float) -> float:
+    """A candidate's rank, lower first: what it shares, less a little for what it has beyond."""
+    return UNSHARED_WEIGHT * max(0.0, weight - shared) - shared
 
 
 def similar_tokens(index: ScreeningIndex, token: str, script: str = "Latin") -> dict[int, float]:
@@ -58,15 +84,18 @@ def similar_tokens(index: ScreeningIndex, token: str, script: str = "Latin") -> 
     if found is None:
         if len(cache) >= SIMILAR_CACHE_SIZE:
             cache.clear()
-        found = cache[(token, script)] = _similar_tokens(index, token, script)
+        found = cache[(token, script)] = _similar_tokens(index, token, script, index.token_ids)
     return found
 
 
-def _similar_tokens(index: ScreeningIndex, token: str, script: str) -> dict[int, float]:
+def _similar_tokens(
+    index: ScreeningIndex, token: str, script: str, known: Container[str]
+) -> dict[int, float]:
+    """`known`: the tokens of the full index (`index` may hold only some, see `lookup_index`)."""
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         once = deletions(token)
-        if len(token) >= TWO_EDIT_LENGTH and token not in index.token_ids:
+        if len(token) >= TWO_EDIT_LENGTH and token not in known:
             # an unknown long token may be two edits from a listed one ("kaesrsky")
             once = once.union([d[:i] + d[i + 1 :] for d in once for i in range(len(d))])
         for key in once:
@@ -117,8 +146,22 @@ def find_candidates(
 
     `allowed(entity position)` filters by schema and dataset.
     """
+    return find_candidates_with_bar(index, query, allowed, limit)[0]
+
+
+def find_candidates_with_bar(
+    index: ScreeningIndex,
+    query: NormalizedName,
+    allowed: Callable[[int], bool] | None,
+    limit: int = MAX_CANDIDATES,
+) -> tuple[list[int], CandidateBar]:
+    """`find_candidates`, and what another name must reach to change the answer.
+
+    Ties are broken by name id wherever a pool is cut, so names of unchanged
+    entities, which keep their order in the next snapshot's index, are cut the
+    same way there."""
     scores: dict[int, float] = {}
-    common_limit = max(COMMON_FLOOR, int(len(index.names) * COMMON_SHARE))
+    common_limit = index.common_limit
     # per key: the best weight it gives each name, and its too common tokens
     per_key: list[tuple[dict[int, float], list[tuple[int, float]]]] = []
     own = set(query.tokens)
@@ -176,7 +219,9 @@ def find_candidates(
                 scores[name_id] = get(name_id, 0.0) + weight
         per_key.append((best, common))
     deferred = [d for _best, common in per_key for d in common]
+    any_change = False
     if deferred and not scores:
+        any_change = True  # the names with most common words: any other such name counts
         # only common tokens ("Ahmad Ali Ahmad"): the names that have most of them
         deferred.sort(key=lambda d: len(index.postings[d[0]]))
         names = set(index.postings[deferred[0][0]])
@@ -205,8 +250,10 @@ def find_candidates(
             initials[token] = initials.get(token, 0) + 1
     # a person's initials ("I. Al-Hasan", "M. M. Saleh"): among the many Al-Hasans,
     # those with other parts starting with those letters, each part counted once
+    crowded = False
     if initials and len(query.tokens) > sum(initials.values()) and scores:
         pool = list(scores)
+        crowded = len(pool) >= INITIAL_POOL - CROWDED_ROOM
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
         for name_id in pool:
@@ -219,10 +266,11 @@ def find_candidates(
                     bonus += INITIAL_WEIGHT
             scores[name_id] += bonus
     if not scores:
-        return []
+        return [], ANY_CHANGE
     # Names sharing only a small part of what the best candidates share are not
     # worth scoring: their name score cannot come near a match.
-    floor = max(scores.values()) * RELATIVE_FLOOR
+    best_score = max(scores.values())
+    floor = best_score * RELATIVE_FLOOR
     # Nor are names whose shared weight covers little of the lighter of the two
     # names: the name score is at most about shared / min(query weight, name weight).
     weights = index.name_weights
@@ -232,22 +280,99 @@ def find_candidates(
         for n, v in scores.items()
         if v >= floor and v >= COVER_FLOOR * min(query_weight, weights[n])
     ]
+    crowded = crowded or len(above) >= RANKED_POOL - CROWDED_ROOM
     if len(above) > RANKED_POOL:
         # the penalty moves a name only a little: the best by shared weight suffice
-        above = heapq.nlargest(RANKED_POOL, above, key=scores.__getitem__)
+        above = heapq.nlargest(RANKED_POOL, above, key=lambda n: (scores[n], -n))
     # what a name has beyond what it shares counts a little against it: of the
     # many names with "al" and "jihad", "AL-JIHAD" itself comes first
-    ranked = [(UNSHARED_WEIGHT * max(0.0, weights[n] - scores[n]) - scores[n], n) for n in above]
+    ranked = [(rank_value(scores[n], weights[n]), n) for n in above]
     ranked.sort()
     kept: list[int] = []
     entities: set[int] = set()
-    for _rank, name_id in ranked:
+    rank_bar = math.inf
+    for rank, name_id in ranked:
         entity = index.names.field(name_id, 0)
         if entity not in entities:
             if len(entities) == limit:
+                rank_bar = rank  # the first name left out
                 break
             if allowed is not None and not allowed(entity):
                 continue
             entities.add(entity)
         kept.append(name_id)
-    return kept
+    if any_change:
+        return kept, ANY_CHANGE
+    return kept, CandidateBar(best_score, floor, rank_bar, crowded)
+
+
+def shared_weights(
+    index: ScreeningIndex,
+    query: NormalizedName,
+    keys: list[str],
+    reach: Callable[[str], dict[int, float]],
+    tokens: list[str],
+    names_with: list[list[int]],
+    joined: dict[str, list[int]],
+) -> dict[int, float]:
+    """The weight `find_candidates_with_bar` credits some names of `index` for `query`.
+
+    The names are those in `names_with` (token number -> name ids with that
+    token, `tokens` giving each token, every token of those names among them);
+    `reach(key)` gives the token numbers a query key reaches and their
+    similarity, as `similar_tokens` would in `index`; `joined`: spaceless form ->
+    those names. The look-up's steps are followed in the same order, so each
+    weight is the very float the look-up computes, provided its bar was not
+    crowded (every name then gets its initials) and not `ANY_CHANGE`."""
+    scores: dict[int, float] = {}
+    own = set(query.tokens)
+    has_words = any(len(t) > 1 for t in own)
+    reached: set[int] = set()
+    per_key: list[tuple[dict[int, float], dict[int, float]]] = []
+    for key in keys:
+        key_id = index.token_ids.get(key)
+        ceiling = index.max_idf if key_id is None else index.idf[key_id]
+        is_own = key in own
+        initial = len(key) == 1 and has_words
+        best: dict[int, float] = {}
+        common: dict[int, float] = {}
+        for number, similarity in reach(key).items():
+            token = tokens[number]
+            if initial and len(token) > 1:
+                continue
+            if is_own:
+                reached.add(number)
+            elif number in reached:
+                continue
+            token_id = index.token_ids[token]
+            weight = min(index.idf[token_id], ceiling) * similarity
+            target = common if len(index.postings[token_id]) > index.common_limit else best
+            for name_id in names_with[number]:
+                if target.get(name_id, 0.0) < weight:
+                    target[name_id] = weight
+        for name_id, weight in best.items():
+            scores[name_id] = scores.get(name_id, 0.0) + weight
+        per_key.append((best, common))
+    for best, common in per_key:
+        for name_id, weight in common.items():
+            if name_id in scores:
+                gain = weight - best.get(name_id, 0.0)
+                if gain > 0:
+                    scores[name_id] += gain
+    for name_id in joined.get(query.joined, ()):
+        scores[name_id] = scores.get(name_id, 0.0) + index.max_idf
+    initials: dict[str, int] = {}
+    for token in query.tokens:
+        if len(token) == 1:
+            initials[token] = initials.get(token, 0) + 1
+    if initials and len(query.tokens) > sum(initials.values()):
+        for name_id in scores:
+            wanted = dict(initials)
+            bonus = 0.0
+            for token in index.names.field(name_id, 3):
+                left = wanted.get(token[0], 0)
+                if left and len(token) > 1:
+                    wanted[token[0]] = left - 1
+                    bonus += INITIAL_WEIGHT
+            scores[name_id] += bonus
+    return scores

@@ -12,18 +12,21 @@ gone since the previous run.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
-from clearance.batch.worker import RowScreener
+from clearance.batch.queries import RawQuery, screen_row_with_bar
 from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION
+from clearance.matching.candidates import ANY_CHANGE, CandidateBar
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
@@ -41,6 +44,10 @@ from clearance.store.store import Store, utc_now
 DEFAULT_LIMIT = 10
 #: rows between progress updates (a Rich bar costs a little per update)
 PROGRESS_STEP = 100
+#: recent distinct queries remembered during a run
+CACHED_QUERIES = 20_000
+#: row keys per DELETE statement (SQLite allows 32,766 parameters)
+BATCH = 5_000
 
 ReporterFactory = Callable[[str, int | None], Reporter]
 
@@ -176,6 +183,7 @@ class _Plan:
     scope: Scope
     previous: RunRecord | None
     previous_hits: dict[str, list[RunHit]]  # row key -> hits in rank order
+    bars: dict[str, CandidateBar] = field(default_factory=dict)  # row key -> its last bar
 
 
 def run_portfolio(
@@ -200,26 +208,34 @@ def run_portfolio(
     report = (progress or (lambda _d, _t: SilentReporter()))(
         f"monitoring {portfolio.name}", len(rows)
     )
-    rows_screen = RowScreener(screener)
+
+    # books repeat parties (one supplier on every invoice line): screen each query once
+    @lru_cache(maxsize=CACHED_QUERIES)
+    def screen(query: RawQuery) -> tuple[tuple[Hit, ...], CandidateBar] | str:
+        return screen_row_with_bar(screener, query, threshold, limit)
+
     hits: list[RunHit] = []
     problems: list[str] = []
-    screened = 0
+    bars: dict[str, CandidateBar | None] = {}  # of the rows screened
     try:
         for done, row in enumerate(rows, start=1):
             earlier = plan.previous_hits.get(row.key, [])
             if (
                 plan.incremental
                 and row.since_version <= version
-                and not plan.scope.reaches(row.query, {h.entity_id for h in earlier})
+                and not plan.scope.reaches(
+                    row.query, {h.entity_id for h in earlier}, plan.bars.get(row.key)
+                )
             ):
                 hits.extend(replace(h, row_id=row.row_id, status="same") for h in earlier)
             else:
-                screened += 1
-                outcome = rows_screen.screen(row.query, threshold, limit)
+                outcome = screen(row.query)
                 if isinstance(outcome, str):
                     problems.append(f"row {row.shown_id}: {outcome}")
+                    bars[row.key] = None
                 else:
-                    hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome))
+                    hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
+                    bars[row.key] = outcome[1]
             if done % PROGRESS_STEP == 0:
                 report.advance(PROGRESS_STEP)
         report.advance(len(rows) % PROGRESS_STEP)
@@ -242,8 +258,8 @@ def run_portfolio(
         incremental=plan.incremental,
         reason=plan.reason,
         rows=len(rows),
-        rows_full=screened,
-        rows_incremental=len(rows) - screened,
+        rows_full=len(bars),
+        rows_incremental=len(rows) - len(bars),
         errors=len(problems),
         hits=len(hits),
         matches=sum(h.match for h in hits),
@@ -253,7 +269,7 @@ def run_portfolio(
     )
     raised = 0
     if record:
-        record_ = _record(store, portfolio, record_, hits, gone)
+        record_ = _record(store, portfolio, record_, hits, gone, bars)
         # cases: match hits raise alerts (not for pairs open, or decided on this entity version)
         raised = len(
             monitor_alerts(
@@ -328,8 +344,9 @@ def _plan(
     if previous.snapshot_id == snapshot_id:
         return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
     change = list_change(store, previous.snapshot_id, snapshot_id)
-    scope = ListScope(snapshot_index(store, previous.snapshot_id), screener.index, change)
-    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier)
+    scope = ListScope(snapshot_index(store, previous.snapshot_id), screener, change, threshold)
+    bars = load_bars(store, portfolio)
+    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier, bars)
 
 
 def _compare(
@@ -356,8 +373,14 @@ def list_versions(store: Store, snapshot_id: int) -> dict[str, dict[str, str | N
 
 
 def _record(
-    store: Store, portfolio: Portfolio, run: RunRecord, hits: list[RunHit], gone: list[RunHit]
+    store: Store,
+    portfolio: Portfolio,
+    run: RunRecord,
+    hits: list[RunHit],
+    gone: list[RunHit],
+    bars: dict[str, CandidateBar | None],
 ) -> RunRecord:
+    """The run, its hits and the bars of the rows it screened, in one transaction."""
     values = run.to_dict()
     for key in ("run", "portfolio", "previous_run", "snapshot"):
         values.pop(key)
@@ -375,7 +398,57 @@ def _record(
         rows = [_hit_row(run_id, h) for h in (*hits, *gone)]
         if rows:
             conn.execute(t.hits.insert(), rows)
+        _save_bars(conn, portfolio.id, run_id, bars, every_row=not run.incremental)
     return replace(run, id=run_id)
+
+
+def _save_bars(
+    conn: Connection,
+    portfolio_id: int,
+    run_id: int,
+    bars: dict[str, CandidateBar | None],
+    every_row: bool,
+) -> None:
+    """Replace the screened rows' bars (all bars, when every row was screened)."""
+    table = t.row_bars
+    mine = table.c.portfolio_id == portfolio_id
+    if every_row:
+        conn.execute(table.delete().where(mine))
+    else:
+        keys = list(bars)
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            conn.execute(table.delete().where(mine, table.c.row_key.in_(chunk)))
+    values = [
+        {
+            "portfolio_id": portfolio_id,
+            "row_key": key,
+            "run_id": run_id,
+            "best": None if bar.best == -math.inf else bar.best,
+            "floor": None if bar.best == -math.inf else bar.floor,
+            "rank": None if bar.rank == math.inf or bar.best == -math.inf else bar.rank,
+            "crowded": bar.crowded,
+        }
+        for key, bar in bars.items()
+        if bar is not None
+    ]
+    if values:
+        conn.execute(table.insert(), values)
+
+
+def load_bars(store: Store, portfolio: Portfolio) -> dict[str, CandidateBar]:
+    """Row key -> the bar of its last screening (rows that could not be screened have none)."""
+    table = t.row_bars
+    query = select(
+        table.c.row_key, table.c.best, table.c.floor, table.c.rank, table.c.crowded
+    ).where(table.c.portfolio_id == portfolio.id)
+    with store.engine.connect() as conn:
+        return {
+            key: ANY_CHANGE
+            if best is None
+            else CandidateBar(best, floor, math.inf if rank is None else rank, bool(crowded))
+            for key, best, floor, rank, crowded in conn.execute(query)
+        }
 
 
 def _hit_row(run_id: int, hit: RunHit) -> dict[str, Any]:

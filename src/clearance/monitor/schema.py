@@ -120,3 +120,20 @@ hits = Table(
     Column("match", Boolean, nullable=False),
     Column("explanation", Text, nullable=False),
 )
+
+#: each row's candidates' bar (matching.candidates.CandidateBar) from its last
+#: screening, which lets the next run prove that a list change cannot reach the
+#: row (monitor/scope.py). Not evidence but a working aid: a run rewrites the bars
+#: of the rows it screens. `best` NULL: any change the row reaches counts; `rank`
+#: NULL: no name was left out.
+row_bars = Table(
+    "monitor_row_bars",
+    metadata,
+    Column("portfolio_id", Integer, ForeignKey("monitor_portfolios.id"), primary_key=True),
+    Column("row_key", String(KEY_LENGTH + 10), primary_key=True),
+    Column("run_id", Integer, nullable=False),  # the run that screened the row
+    Column("best", Float),
+    Column("floor", Float),
+    Column("rank", Float),
+    Column("crowded", Boolean, nullable=False),
+)

@@ -1,52 +1,52 @@
 """Which portfolio rows a change of the lists can reach, so a run re-screens only those.
 
-The obvious plan — screen the unchanged rows only against the listed entities
-that were added or changed, keep their other hits — is not exact with this
-matcher. A score weighs each name part by its inverse document frequency over
-*every* listed name (`index.idf`, and `max_idf` / `generic_idf` from the
-number of names), and candidates are cut relative to the best one (a floor at
-a share of the best candidate's weight, the best twenty parties). So a list
-change also moves:
+A row keeps its previous hits only if this module proves that a full re-screen
+would give the same ones. The proof rests on three properties of the matcher:
 
-- every weight, when the number of listed names changes (an entity added or
-  removed, an alias more or less): the scores of unchanged pairs move in the
-  fourth decimal, and a near miss can cross the 0.5 report floor;
-- the weight of every part of a changed name ("IVAN" when one Ivan is renamed),
-  hence the scores against every listed name with that part, changed or not;
-- a row's candidate cut, when a changed name enters or leaves its candidates.
+- weights are stable: computed against the number of names rounded to a grid,
+  with a word's number of names above a few rounded too (`index.build`), so a
+  change moves the weight of few words, which are `dirty` here (added, removed,
+  reweighed, or another common/Arabic-script status);
+- `find_candidates` credits a name only through the query's look-up keys, and
+  breaks ties by name id, so names of unchanged entities without dirty words
+  compete exactly as before (they keep their order in the new index);
+- the previous run kept each row's `CandidateBar`: what a name outside its
+  candidates must share with it to change them.
 
-A small index of the changed entities, even scored with the full index's
-weights, misses all three. Instead this module proves, per row, that nothing
-its result depends on changed, and only such rows keep their previous hits:
-
-- `dirty` tokens: those whose presence, number of names or weight differs
-  between the old and new snapshot's index;
-- affected names: names of added, removed or changed entities, and names with a
-  dirty token (their weight, hence their rank and score, moved);
-- a row is reached if its own name parts or anything its candidate look-up
-  touches (the same keys and `similar_tokens` the screener uses, in the old and
-  the new index, and its spaceless form) shares a token with an affected name.
-
-An unreached row looks up the same tokens, with the same weights, in the same
-names, in the same order (names of unchanged entities keep their relative
-order in both indexes), so `screen()` returns the same hits. When the number of
-names changed, every weight moved: every row that reaches any listed name, or
-had a hit, is re-screened; rows that reach nothing and had nothing keep their
-(empty) result. The monitor's tests compare incremental runs with full ones.
+The names concerned are those of added, removed or changed entities and those
+with a dirty word, in the old index and the new. A row must be screened again if
+it had a hit on a changed entity, if one of its own words or look-up keys is
+dirty, or if one of those names may share enough with it to pass its bar.
+That last check needs no screening: an index of only those names' words
+(`lookup_index`) tells which of them the row's keys reach, exactly as the full
+index would, and `shared_weight_bounds` bounds what each name can share.
+When the rounded number of names itself changed, every weight moved, and every
+row is screened again. The monitor's
+tests and benchmark compare incremental runs with full ones.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from clearance.batch.queries import RawQuery, schema_of
+from clearance.batch.queries import RawQuery, parse_row, schema_of
 from clearance.diff import diff_snapshots
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
-from clearance.index.build import EntityInfo, NameEntry
-from clearance.matching.candidates import _query_keys, similar_tokens
+from clearance.index.build import EntityInfo, NameEntry, lookup_index
+from clearance.matching.candidates import (
+    COVER_FLOOR,
+    CROWDED_ROOM,
+    CandidateBar,
+    _query_keys,
+    _similar_tokens,
+    rank_value,
+    shared_weights,
+)
 from clearance.names import NormalizedName, normalize_name
+from clearance.screening import Allowed, Screener, entity_filter
 from clearance.store.store import Store
 
 _ENTITY_ID = EntityInfo._fields.index("id")
@@ -108,8 +108,9 @@ class Scope(Protocol):
     #: in words, for the run's evidence
     reason: str
 
-    def reaches(self, query: RawQuery, previous: Collection[str]) -> bool:
-        """True if the row must be screened again; `previous`: entity ids of its last hits."""
+    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
+        """True if the row must be screened again. `previous`: entity ids of its last hits;
+        `bar`: its candidates' bar from the last screening (None when not known)."""
         ...
 
 
@@ -118,96 +119,195 @@ class NoListChange:
 
     reason = "lists unchanged"
 
-    def reaches(self, query: RawQuery, previous: Collection[str]) -> bool:
+    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
         return False
 
 
-def _normalized(query: RawQuery) -> NormalizedName | None:
-    try:
-        return normalize_name(query.name.strip(), schema_of(query.schema))
-    except Exception:  # a row the normaliser refuses is screened, not guessed
-        return None
+class _Kept(NamedTuple):
+    entities: frozenset[str]  # changed entities among the candidates
+    ranked: int  # concerned names ranked (above the floor)
+    scored: int  # concerned names the look-up credits at all
 
 
-def _touched(index: ScreeningIndex, query: NormalizedName) -> set[int]:
-    """Token ids of `index` the candidate look-up of `query` can reach."""
-    found = {index.token_ids[t] for t in query.tokens if t in index.token_ids}
-    for key in _query_keys(query, index):
-        found.update(similar_tokens(index, key, query.script))
-    return found
+class _Concerned:
+    """The names concerned by a change in one of the two indexes, with an index of just
+    their words, through which a row's look-up reaches them exactly as through the
+    full index (`lookup_index`)."""
+
+    def __init__(
+        self, index: ScreeningIndex, names: frozenset[int], entities: frozenset[str]
+    ) -> None:
+        self.index, self.names = index, names
+        words: dict[str, list[int]] = {}
+        self.joined: dict[str, list[int]] = {}
+        for name_id in sorted(names):
+            for token in dict.fromkeys(index.names.rows[name_id][_NAME_TOKENS]):
+                words.setdefault(token, []).append(name_id)
+        for joined, name_ids in index.joined.items():
+            concerned = [n for n in name_ids if n in names]
+            if concerned:
+                self.joined[joined] = concerned
+        abjad = {index.tokens[i] for i in index.abjad_tokens}
+        self.lookup = lookup_index(words, abjad)
+        self.names_with = [words[t] for t in self.lookup.tokens]
+        # name id -> (entity position, entity id, whether the entity itself changed)
+        self.owner: dict[int, tuple[int, str, bool]] = {}
+        for name_id in names:
+            position = index.names.rows[name_id][_NAME_ENTITY]
+            entity_id = index.entities.field(position, _ENTITY_ID)
+            self.owner[name_id] = (position, entity_id, entity_id in entities)
+        self._reach: dict[tuple[str, str], dict[int, float]] = {}
+        self._last: tuple[NormalizedName, dict[int, float]] | None = None
+
+    def reach(self, key: str, script: str) -> dict[int, float]:
+        found = self._reach.get((key, script))
+        if found is None:
+            found = _similar_tokens(self.lookup, key, script, self.index.token_ids)
+            self._reach[(key, script)] = found
+        return found
+
+    def weights(self, query: NormalizedName, keys: list[str]) -> dict[int, float]:
+        if self._last is not None and self._last[0] is query:
+            return self._last[1]
+        found = shared_weights(
+            self.index,
+            query,
+            keys,
+            lambda key: self.reach(key, query.script),
+            self.lookup.tokens,
+            self.names_with,
+            self.joined,
+        )
+        self._last = (query, found)  # `kept` asks again for the same row
+        return found
+
+    def kept(
+        self, query: NormalizedName, keys: list[str], bar: CandidateBar, allowed: Allowed | None
+    ) -> _Kept | None:
+        """Which changed entities the row's look-up keeps among its candidates, judged
+        against the row's bar; None when that is not certain (see `ListScope.reaches`)."""
+        weights = self.weights(query, keys)
+        if not weights:
+            return _Kept(frozenset(), 0, 0)
+        if bar.crowded or len(weights) >= CROWDED_ROOM:
+            return None
+        index = self.index
+        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        kept: set[str] = set()
+        ranked = 0
+        for name_id, shared in weights.items():
+            if shared >= bar.best or _near(shared, bar.best):
+                return None  # it may have been the best, or become it: the floor moves
+            weight = index.name_weights[name_id]
+            cover = COVER_FLOOR * min(query_weight, weight)
+            if _near(shared, bar.floor) or _near(shared, cover):
+                return None
+            if shared < bar.floor or shared < cover:
+                continue
+            ranked += 1
+            rank = rank_value(shared, weight)
+            if _near(rank, bar.rank):
+                return None  # it may be the first name left out, or take its place
+            if rank > bar.rank:
+                continue
+            position, entity_id, changed = self.owner[name_id]
+            if allowed is not None and not allowed(position):
+                continue
+            if not changed:
+                return None  # a reweighed name of an unchanged party among the candidates
+            kept.add(entity_id)
+        return _Kept(frozenset(kept), ranked, len(weights))
+
+
+def _near(a: float, b: float) -> bool:
+    """Too close to call: the look-up's float and ours may differ in the last bits."""
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-9 * (1.0 + abs(a) + abs(b))
 
 
 class ListScope:
     """The rows a change between two snapshots' indexes can reach (see the module notes)."""
 
-    def __init__(self, old: ScreeningIndex, new: ScreeningIndex, change: ListChange) -> None:
-        self.old, self.new, self.change = old, new, change
-        self.everything = (
-            len(old.names) != len(new.names)
-            or old.max_idf != new.max_idf
-            or old.generic_idf != new.generic_idf
-        )
+    def __init__(
+        self, old: ScreeningIndex, new: Screener, change: ListChange, threshold: float
+    ) -> None:
+        self.old, self.new, self.screener = old, new.index, new
+        self.change, self.threshold = change, threshold
+        self.everything = old.reference_size != self.new.reference_size
         if self.everything:
             self.reason = (
-                f"{change.describe()}; the number of listed names changed "
-                f"({len(old.names):,} → {len(new.names):,}), which moves every name part's "
-                "weight, so every row that reaches a listed name or had a hit was re-screened"
+                f"{change.describe()}; the number of listed names weights are counted against "
+                f"changed ({old.reference_size:,} → {self.new.reference_size:,}), which moves "
+                "every name part's weight, so every row was re-screened"
             )
             return
-        self.dirty = _dirty_tokens(old, new)
-        self.affected_old = _affected_names(old, change.entities, self.dirty)
-        self.affected_new = _affected_names(new, change.entities, self.dirty)
-        tokens: set[str] = set()
-        for index, names in ((old, self.affected_old), (new, self.affected_new)):
-            for name_id in names:
-                tokens.update(index.names.field(name_id, _NAME_TOKENS))
-        self.tokens = frozenset(tokens)
-        self.token_ids_old = frozenset(old.token_ids[t] for t in tokens if t in old.token_ids)
-        self.token_ids_new = frozenset(new.token_ids[t] for t in tokens if t in new.token_ids)
+        self.dirty = _dirty_tokens(old, self.new)
+        entities = change.entities
+        self.concerned = (
+            _Concerned(old, _affected_names(old, entities, self.dirty), entities),
+            _Concerned(self.new, _affected_names(self.new, entities, self.dirty), entities),
+        )
+        self.positions = {
+            entity_id: position
+            for position, entity_id, _changed in self.concerned[1].owner.values()
+        }
         self.reason = (
             f"{change.describe()}; {len(self.dirty):,} name parts changed weight; rows whose "
-            f"look-up reaches one of the {len(tokens):,} parts of the "
-            f"{len(self.affected_new):,} names concerned were re-screened"
+            f"candidates the {len(self.concerned[1].names):,} names concerned may change "
+            "were re-screened"
         )
 
-    def reaches(self, query: RawQuery, previous: Collection[str]) -> bool:
+    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
+        """A row keeps its hits only if the change provably leaves them as they are: no
+        hit on a changed entity; none of its words or look-up keys reweighed; and the
+        concerned names it reaches leave its candidates as they were, but for changed
+        entities that are among them before and after, without a hit. That last case
+        is common: a party's twenty candidates hold weak ones, and a changed weak
+        candidate changes no hit."""
         entities = self.change.entities
-        if any(e in entities for e in previous):
+        if self.everything or bar is None or any(e in entities for e in previous):
             return True
-        normalized = _normalized(query)
-        if normalized is None:
+        try:  # as the screener reads the row (a row it refused has no bar)
+            normalized = normalize_name(query.name.strip(), schema_of(query.schema))
+        except Exception:
             return True
-        if self.everything:
-            return bool(previous) or self._reaches_any(normalized)
-        if any(t in self.tokens for t in normalized.tokens):
+        keys = _query_keys(normalized, self.new)
+        dirty = self.dirty
+        if keys != _query_keys(normalized, self.old):
             return True
-        for index, token_ids, names in (
-            (self.new, self.token_ids_new, self.affected_new),
-            (self.old, self.token_ids_old, self.affected_old),
-        ):
-            if not names.isdisjoint(index.joined.get(normalized.joined, ())):
-                return True
-            if not token_ids.isdisjoint(_touched(index, normalized)):
-                return True
-        return False
-
-    def _reaches_any(self, query: NormalizedName) -> bool:
-        index = self.new
-        if index.joined.get(query.joined) or any(t in index.token_ids for t in query.tokens):
+        if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
             return True
-        return any(similar_tokens(index, key, query.script) for key in _query_keys(query, index))
+        old_side, new_side = self.concerned
+        if not old_side.weights(normalized, keys) and not new_side.weights(normalized, keys):
+            return False  # the usual case: it reaches none of the names concerned
+        if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
+            return True
+        parsed = parse_row(query)
+        before = old_side.kept(normalized, keys, bar, entity_filter(self.old, parsed))
+        after = new_side.kept(normalized, keys, bar, entity_filter(self.new, parsed))
+        if before is None or after is None or before != after:
+            return True
+        return any(
+            self.screener.entity_hit(parsed, self.positions[e], self.threshold) is not None
+            for e in after.entities
+        )
 
 
 def _dirty_tokens(old: ScreeningIndex, new: ScreeningIndex) -> frozenset[str]:
-    """Tokens listed in only one index, or on a different number of names, or weighed
-    differently (the weight also folds in the generic-word cap)."""
+    """Tokens listed in only one index, or weighed differently, or common in one only
+    (fetched with other words only), or on a name written in Arabic script in one only
+    (looked up by consonants)."""
     dirty = set(old.token_ids.keys() ^ new.token_ids.keys())
     for token, new_id in new.token_ids.items():
         old_id = old.token_ids.get(token)
         if old_id is None:
             continue
-        if old.idf[old_id] != new.idf[new_id] or len(old.postings[old_id]) != len(
-            new.postings[new_id]
+        if (
+            old.idf[old_id] != new.idf[new_id]
+            or (len(old.postings[old_id]) > old.common_limit)
+            != (len(new.postings[new_id]) > new.common_limit)
+            or (old_id in old.abjad_tokens) != (new_id in new.abjad_tokens)
         ):
             dirty.add(token)
     return frozenset(dirty)
