@@ -35,6 +35,17 @@ def respelt(entity: Entity, rng: random.Random) -> Entity:
     return replace(entity, names=(replace(first, value=" ".join(words)), *entity.names[1:]))
 
 
+def respellings(
+    entities: list[Entity], old: Screener, rng: random.Random, count: int
+) -> tuple[dict[str, Entity], Screener, ListScope]:
+    """`count` single-named entities respelt: the changed ones, the new lists, the scope."""
+    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
+    changed = {e.id: respelt(e, rng) for e in rng.sample(single, count)}
+    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    return changed, new, ListScope(old.index, new, change, new.default_threshold)
+
+
 def queries(entities: list[Entity], touched: list[Entity], rng: random.Random) -> list[str]:
     listed = [e.caption for e in rng.sample(entities, 60)] + [e.caption for e in touched]
     found = listed + [v for name in listed[::3] for v in variations(name, rng)]
@@ -63,11 +74,7 @@ def check(old: Screener, new: Screener, scope: ListScope, names: list[str]) -> t
 
 def test_a_respelling_reaches_only_rows_near_it(entities: list[Entity], old: Screener) -> None:
     rng = random.Random(5)
-    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
-    changed = {e.id: respelt(e, rng) for e in rng.sample(single, 15)}
-    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
-    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
-    scope = ListScope(old.index, new, change, new.default_threshold)
+    changed, new, scope = respellings(entities, old, rng, 15)
     assert not scope.everything
     touched = [e for e in entities if e.id in changed] + list(changed.values())
     reached, unreached = check(old, new, scope, queries(entities, touched, rng))
@@ -110,11 +117,7 @@ def test_the_scope_reckons_a_changed_party_among_the_candidates_as_the_look_up_d
     """The scope's own count of shared weight must give the look-up's very candidates:
     for every query, the changed parties it finds kept are those the look-up keeps."""
     rng = random.Random(12)
-    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
-    changed = {e.id: respelt(e, rng) for e in rng.sample(single, 40)}
-    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
-    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
-    scope = ListScope(old.index, new, change, new.default_threshold)
+    changed, new, scope = respellings(entities, old, rng, 40)
     index = new.index
     compared = 0
     for name in queries(entities, list(changed.values()), rng):
@@ -137,11 +140,7 @@ def test_a_changed_weak_candidate_leaves_the_row_alone(
     """Twenty candidate parties per row hold weak ones: a changed party among them
     without a hit changes no answer, and the row is not screened again."""
     rng = random.Random(5)
-    single = [e for e in entities if len(e.names) == 1 and len(e.caption.split()) >= 2]
-    changed = {e.id: respelt(e, rng) for e in rng.sample(single, 40)}
-    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
-    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
-    scope = ListScope(old.index, new, change, new.default_threshold)
+    changed, new, scope = respellings(entities, old, rng, 40)
     spared = 0
     for name in queries(entities, list(changed.values()), rng):
         before, bar = answers(old, name)

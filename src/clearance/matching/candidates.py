@@ -120,6 +120,19 @@ def _similar_tokens(
     return found
 
 
+def _initials_bonus(index: ScreeningIndex, name_id: int, initials: dict[str, int]) -> float:
+    """What the query's initials add to a name: each of its other parts starting with
+    one of those letters, each part counted once."""
+    wanted = dict(initials)
+    bonus = 0.0
+    for token in index.names.field(name_id, 3):
+        left = wanted.get(token[0], 0)
+        if left and len(token) > 1:
+            wanted[token[0]] = left - 1
+            bonus += INITIAL_WEIGHT
+    return bonus
+
+
 def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
     """The query's tokens plus joins of neighbours and two-way splits into known tokens."""
     tokens = list(query.tokens)
@@ -257,14 +270,7 @@ def find_candidates_with_bar(
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
         for name_id in pool:
-            wanted = dict(initials)
-            bonus = 0.0
-            for token in index.names.field(name_id, 3):
-                left = wanted.get(token[0], 0)
-                if left and len(token) > 1:
-                    wanted[token[0]] = left - 1
-                    bonus += INITIAL_WEIGHT
-            scores[name_id] += bonus
+            scores[name_id] += _initials_bonus(index, name_id, initials)
     if not scores:
         return [], ANY_CHANGE
     # Names sharing only a small part of what the best candidates share are not
@@ -367,12 +373,5 @@ def shared_weights(
             initials[token] = initials.get(token, 0) + 1
     if initials and len(query.tokens) > sum(initials.values()):
         for name_id in scores:
-            wanted = dict(initials)
-            bonus = 0.0
-            for token in index.names.field(name_id, 3):
-                left = wanted.get(token[0], 0)
-                if left and len(token) > 1:
-                    wanted[token[0]] = left - 1
-                    bonus += INITIAL_WEIGHT
-            scores[name_id] += bonus
+            scores[name_id] += _initials_bonus(index, name_id, initials)
     return scores
