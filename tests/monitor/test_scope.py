@@ -125,7 +125,9 @@ def test_the_scope_reckons_a_changed_party_among_the_candidates_as_the_look_up_d
         kept, bar = find_candidates_with_bar(index, normalized, None)
         if bar.best == float("-inf"):
             continue
-        found = scope.concerned[1].kept(normalized, _query_keys(normalized, index), bar, None)
+        concerned = scope.concerned[1]
+        weights = concerned.weights(normalized, _query_keys(normalized, index))
+        found = concerned.kept(normalized, weights, bar, None)
         if found is None:
             continue
         expected = {index.entities.field(index.names.field(n, 0), 0) for n in kept} & set(changed)

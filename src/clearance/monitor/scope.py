@@ -157,7 +157,6 @@ class _Concerned:
             entity_id = index.entities.field(position, _ENTITY_ID)
             self.owner[name_id] = (position, entity_id, entity_id in entities)
         self._reach: dict[tuple[str, str], dict[int, float]] = {}
-        self._last: tuple[NormalizedName, dict[int, float]] | None = None
 
     def reach(self, key: str, script: str) -> dict[int, float]:
         found = self._reach.get((key, script))
@@ -167,9 +166,7 @@ class _Concerned:
         return found
 
     def weights(self, query: NormalizedName, keys: list[str]) -> dict[int, float]:
-        if self._last is not None and self._last[0] is query:
-            return self._last[1]
-        found = shared_weights(
+        return shared_weights(
             self.index,
             query,
             keys,
@@ -178,15 +175,17 @@ class _Concerned:
             self.names_with,
             self.joined,
         )
-        self._last = (query, found)  # `kept` asks again for the same row
-        return found
 
     def kept(
-        self, query: NormalizedName, keys: list[str], bar: CandidateBar, allowed: Allowed | None
+        self,
+        query: NormalizedName,
+        weights: dict[int, float],
+        bar: CandidateBar,
+        allowed: Allowed | None,
     ) -> _Kept | None:
-        """Which changed entities the row's look-up keeps among its candidates, judged
-        against the row's bar; None when that is not certain (see `ListScope.reaches`)."""
-        weights = self.weights(query, keys)
+        """Which changed entities the row's look-up keeps among its candidates, given the
+        `weights` it credits the names concerned, judged against the row's bar; None
+        when that is not certain (see `ListScope.reaches`)."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
         if bar.crowded or len(weights) >= CROWDED_ROOM:
@@ -279,13 +278,14 @@ class ListScope:
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
             return True
         old_side, new_side = self.concerned
-        if not old_side.weights(normalized, keys) and not new_side.weights(normalized, keys):
+        credited = old_side.weights(normalized, keys), new_side.weights(normalized, keys)
+        if not credited[0] and not credited[1]:
             return False  # the usual case: it reaches none of the names concerned
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return True
         parsed = parse_row(query)
-        before = old_side.kept(normalized, keys, bar, entity_filter(self.old, parsed))
-        after = new_side.kept(normalized, keys, bar, entity_filter(self.new, parsed))
+        before = old_side.kept(normalized, credited[0], bar, entity_filter(self.old, parsed))
+        after = new_side.kept(normalized, credited[1], bar, entity_filter(self.new, parsed))
         if before is None or after is None or before != after:
             return True
         return any(
