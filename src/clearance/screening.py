@@ -169,8 +169,14 @@ def parse_birth_date(text: str) -> str:
 
 def entity_filter(index: ScreeningIndex, query: Query) -> Allowed | None:
     """Which entity positions a query's schema and datasets allow (None: all)."""
-    schemata = None if query.schema is None else _COMPATIBLE[query.schema]
-    datasets = query.datasets
+    return schema_filter(index, query.schema, query.datasets)
+
+
+def schema_filter(
+    index: ScreeningIndex, schema: str | None, datasets: frozenset[str] | None = None
+) -> Allowed | None:
+    """`entity_filter` for a schema already checked by `parse_query`."""
+    schemata = None if schema is None else _COMPATIBLE[schema]
     if schemata is None and datasets is None:
         return None
     entities = index.entities
@@ -258,11 +264,19 @@ class Screener:
     def _filter(self, query: Query) -> Allowed | None:
         return entity_filter(self.index, query)
 
-    def entity_hit(self, query: Query, position: int, cutoff: float) -> Hit | None:
+    def entity_hit(
+        self,
+        query: Query,
+        position: int,
+        cutoff: float,
+        normalized: NormalizedName | None = None,
+    ) -> Hit | None:
         """The hit the listed entity at `position` gives `query` when every one of its
         names is compared (the most a screening can find for it), or None below the
-        report floor. Monitoring uses it to prove a listed party cannot be a hit."""
-        normalized = normalize_name(query.name, query.schema)
+        report floor. Monitoring uses it to prove a listed party cannot be a hit;
+        it passes the name as normalised when it has it."""
+        if normalized is None:
+            normalized = normalize_name(query.name, query.schema)
         return self._score_entity(query, normalized, position, [], cutoff, {})
 
     def screen(

@@ -9,7 +9,7 @@ from tests.monitor.conftest import book_names, edit_un, numbered, write_book
 from clearance import Screener
 from clearance.ingest import load
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
-from clearance.monitor.run import RunResult, load_bars, run_portfolio, runs
+from clearance.monitor.run import RunResult, load_screened, run_portfolio, runs
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
 from clearance.store.store import Store
 
@@ -187,9 +187,9 @@ def test_each_screened_row_keeps_its_candidates_bar_for_the_next_run(
         screener = Screener.open(monitor_home)
         portfolio = get_portfolio(store, "book")
         first = run_portfolio(store, screener, portfolio)
-        bars = load_bars(store, portfolio)
+        bars = load_screened(store, portfolio)
         _portfolio, stored = load_rows(store, portfolio)
 
     assert not first.problems and set(bars) == {r.key for r in stored}
     for row in stored:
-        assert bars[row.key] == screener.screen_with_bar(row.name)[1], row.name
+        assert bars[row.key].bar == screener.screen_with_bar(row.name)[1], row.name

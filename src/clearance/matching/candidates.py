@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from typing import NamedTuple
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
@@ -52,18 +52,24 @@ class CandidateBar(NamedTuple):
     query reaches may change the answer, because none was found or only common
     words were); `floor`: the shared weight a name needs to be ranked at all;
     `rank`: the rank value of the first name left out (infinity: none was);
-    `crowded`: the ranked pool, or the pool the initials are checked in, was
-    near its cut, so one name more could push another out."""
+    `scored`: how many names the look-up credited, when the query's initials are
+    checked against them (else 0: that pool is not cut); `ranked`: how many
+    names were above the floor. The two counts tell whether a pool was cut, and
+    let a change that adds or removes a few names be followed exactly."""
 
     best: float
     floor: float
     rank: float
-    crowded: bool
+    scored: int
+    ranked: int
+
+    @property
+    def cut(self) -> bool:
+        """A pool was cut, so one name more could push another out."""
+        return self.scored > INITIAL_POOL or self.ranked > RANKED_POOL
 
 
-ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, True)
-#: a pool this close to its cut is `crowded`
-CROWDED_ROOM = 50
+ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, 0, 0)
 
 
 def rank_value(shared: float, weight: float) -> float:
@@ -92,6 +98,12 @@ def _similar_tokens(
     index: ScreeningIndex, token: str, script: str, known: Container[str]
 ) -> dict[int, float]:
     """`known`: the tokens of the full index (`index` may hold only some, see `lookup_index`)."""
+    return similarities(index, token, script, probe(index, token, script, known))
+
+
+def probe(index: ScreeningIndex, token: str, script: str, known: Container[str]) -> set[int]:
+    """The index tokens the query token's exact, deletion, skeleton, folded and
+    consonant keys find, before they are compared with it."""
     ids: set[int] = set(index.fuzzy.get(token, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         once = deletions(token)
@@ -104,13 +116,20 @@ def _similar_tokens(
         ids.update(index.skeletons.get(key, ()))
     if len(token) >= MIN_FUZZY_LENGTH:
         ids.update(index.folded.get(romanization_fold(token), ()))
-    abjad = script == "Arabic"
-    consonant_keys = index.all_consonant_keys if abjad else index.consonant_keys
+    consonant_keys = index.all_consonant_keys if script == "Arabic" else index.consonant_keys
     for key in abjad_keys(token):
         ids.update(consonant_keys.get(key, ()))
-    greek = script == "Greek"
-    if greek:
+    if script == "Greek":
         ids.update(index.greek_folded.get(greek_fold(token), ()))
+    return ids
+
+
+def similarities(
+    index: ScreeningIndex, token: str, script: str, ids: Iterable[int]
+) -> dict[int, float]:
+    """Token id -> similarity to the query token, for those of `ids` alike enough."""
+    abjad = script == "Arabic"
+    greek = script == "Greek"
     found = {}
     for token_id in ids:
         reading = ABJAD if abjad or token_id in index.abjad_tokens else GREEK if greek else ""
@@ -263,10 +282,10 @@ def find_candidates_with_bar(
             initials[token] = initials.get(token, 0) + 1
     # a person's initials ("I. Al-Hasan", "M. M. Saleh"): among the many Al-Hasans,
     # those with other parts starting with those letters, each part counted once
-    crowded = False
+    scored = 0
     if initials and len(query.tokens) > sum(initials.values()) and scores:
         pool = list(scores)
-        crowded = len(pool) >= INITIAL_POOL - CROWDED_ROOM
+        scored = len(pool)
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
         for name_id in pool:
@@ -286,7 +305,7 @@ def find_candidates_with_bar(
         for n, v in scores.items()
         if v >= floor and v >= COVER_FLOOR * min(query_weight, weights[n])
     ]
-    crowded = crowded or len(above) >= RANKED_POOL - CROWDED_ROOM
+    ranked_count = len(above)
     if len(above) > RANKED_POOL:
         # the penalty moves a name only a little: the best by shared weight suffice
         above = heapq.nlargest(RANKED_POOL, above, key=lambda n: (scores[n], -n))
@@ -309,7 +328,7 @@ def find_candidates_with_bar(
         kept.append(name_id)
     if any_change:
         return kept, ANY_CHANGE
-    return kept, CandidateBar(best_score, floor, rank_bar, crowded)
+    return kept, CandidateBar(best_score, floor, rank_bar, scored, ranked_count)
 
 
 def shared_weights(
@@ -328,8 +347,8 @@ def shared_weights(
     `reach(key)` gives the token numbers a query key reaches and their
     similarity, as `similar_tokens` would in `index`; `joined`: spaceless form ->
     those names. The look-up's steps are followed in the same order, so each
-    weight is the very float the look-up computes, provided its bar was not
-    crowded (every name then gets its initials) and not `ANY_CHANGE`."""
+    weight is the very float the look-up computes, provided no pool was
+    `cut` (every name then gets its initials) and not `ANY_CHANGE`."""
     scores: dict[int, float] = {}
     own = set(query.tokens)
     has_words = any(len(t) > 1 for t in own)

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
-from clearance.batch.queries import RawQuery, screen_row_with_bar
+from clearance.batch.queries import RawQuery, schema_of, screen_row_with_bar
 from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION
-from clearance.matching.candidates import ANY_CHANGE, CandidateBar
+from clearance.matching.candidates import ANY_CHANGE, INITIAL_POOL, RANKED_POOL, CandidateBar
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
@@ -34,9 +34,11 @@ from clearance.monitor.scope import (
     ListScope,
     NoListChange,
     Scope,
+    Screened,
     list_change,
     snapshot_index,
 )
+from clearance.names import normalize_name
 from clearance.screening import Hit, Screener
 from clearance.store.store import Store, utc_now
 
@@ -183,7 +185,7 @@ class _Plan:
     scope: Scope
     previous: RunRecord | None
     previous_hits: dict[str, list[RunHit]]  # row key -> hits in rank order
-    bars: dict[str, CandidateBar] = field(default_factory=dict)  # row key -> its last bar
+    screened: dict[str, Screened] = field(default_factory=dict)  # row key -> its last screening
 
 
 def run_portfolio(
@@ -211,23 +213,31 @@ def run_portfolio(
 
     # books repeat parties (one supplier on every invoice line): screen each query once
     @lru_cache(maxsize=CACHED_QUERIES)
-    def screen(query: RawQuery) -> tuple[tuple[Hit, ...], CandidateBar] | str:
-        return screen_row_with_bar(screener, query, threshold, limit)
+    def screen(query: RawQuery) -> tuple[tuple[Hit, ...], Screened] | str:
+        outcome = screen_row_with_bar(screener, query, threshold, limit)
+        if isinstance(outcome, str):
+            return outcome
+        normalized = normalize_name(query.name.strip(), schema_of(query.schema))  # cached
+        return outcome[0], Screened(outcome[1], normalized.script, normalized.tokens)
 
     hits: list[RunHit] = []
     problems: list[str] = []
-    bars: dict[str, CandidateBar | None] = {}  # of the rows screened
+    bars: dict[str, Screened | None] = {}  # of the rows screened
+    moved: dict[str, Screened] = {}  # of the rows spared whose pools gained or lost names
     try:
         for done, row in enumerate(rows, start=1):
             earlier = plan.previous_hits.get(row.key, [])
-            if (
-                plan.incremental
-                and row.since_version <= version
-                and not plan.scope.reaches(
-                    row.query, {h.entity_id for h in earlier}, plan.bars.get(row.key)
+            kept = (
+                plan.scope.check(
+                    row.query, {h.entity_id for h in earlier}, plan.screened.get(row.key)
                 )
-            ):
+                if plan.incremental and row.since_version <= version
+                else None
+            )
+            if kept is not None:
                 hits.extend(replace(h, row_id=row.row_id, status="same") for h in earlier)
+                if kept != plan.screened.get(row.key, kept):
+                    moved[row.key] = kept
             else:
                 outcome = screen(row.query)
                 if isinstance(outcome, str):
@@ -269,7 +279,7 @@ def run_portfolio(
     )
     raised = 0
     if record:
-        record_ = _record(store, portfolio, record_, hits, gone, bars)
+        record_ = _record(store, portfolio, record_, hits, gone, bars, moved)
         # cases: match hits raise alerts (not for pairs open, or decided on this entity version)
         raised = len(
             monitor_alerts(
@@ -345,8 +355,8 @@ def _plan(
         return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
     change = list_change(store, previous.snapshot_id, snapshot_id)
     scope = ListScope(snapshot_index(store, previous.snapshot_id), screener, change, threshold)
-    bars = load_bars(store, portfolio)
-    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier, bars)
+    screened = load_screened(store, portfolio)
+    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier, screened)
 
 
 def _compare(
@@ -378,9 +388,10 @@ def _record(
     run: RunRecord,
     hits: list[RunHit],
     gone: list[RunHit],
-    bars: dict[str, CandidateBar | None],
+    bars: dict[str, Screened | None],
+    moved: dict[str, Screened],
 ) -> RunRecord:
-    """The run, its hits and the bars of the rows it screened, in one transaction."""
+    """The run, its hits and what it leaves for the next run, in one transaction."""
     values = run.to_dict()
     for key in ("run", "portfolio", "previous_run", "snapshot"):
         values.pop(key)
@@ -399,6 +410,7 @@ def _record(
         if rows:
             conn.execute(t.hits.insert(), rows)
         _save_bars(conn, portfolio.id, run_id, bars, every_row=not run.incremental)
+        _move_counts(conn, portfolio.id, moved)
     return replace(run, id=run_id)
 
 
@@ -406,7 +418,7 @@ def _save_bars(
     conn: Connection,
     portfolio_id: int,
     run_id: int,
-    bars: dict[str, CandidateBar | None],
+    bars: dict[str, Screened | None],
     every_row: bool,
 ) -> None:
     """Replace the screened rows' bars (all bars, when every row was screened)."""
@@ -427,28 +439,61 @@ def _save_bars(
             "best": None if bar.best == -math.inf else bar.best,
             "floor": None if bar.best == -math.inf else bar.floor,
             "rank": None if bar.rank == math.inf or bar.best == -math.inf else bar.rank,
-            "crowded": bar.crowded,
+            "crowded": bar.cut,
+            "scored": bar.scored,
+            "ranked": bar.ranked,
+            "script": screened.script,
+            "tokens": " ".join(screened.tokens),
         }
-        for key, bar in bars.items()
-        if bar is not None
+        for key, screened in bars.items()
+        if screened is not None
+        for bar in (screened.bar,)
     ]
     if values:
         conn.execute(table.insert(), values)
 
 
-def load_bars(store: Store, portfolio: Portfolio) -> dict[str, CandidateBar]:
-    """Row key -> the bar of its last screening (rows that could not be screened have none)."""
+def _move_counts(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) -> None:
+    """The pool counts of spared rows whose pools gained or lost names of the change."""
+    if not moved:
+        return
     table = t.row_bars
+    update = (
+        table.update()
+        .where(table.c.portfolio_id == portfolio_id, table.c.row_key == bindparam("key"))
+        .values(scored=bindparam("new_scored"), ranked=bindparam("new_ranked"))
+    )
+    conn.execute(
+        update,
+        [
+            {"key": key, "new_scored": s.bar.scored, "new_ranked": s.bar.ranked}
+            for key, s in moved.items()
+        ],
+    )
+
+
+def load_screened(store: Store, portfolio: Portfolio) -> dict[str, Screened]:
+    """Row key -> what its last screening left (rows that could not be screened have none)."""
+    table = t.row_bars
+    c = table.c
     query = select(
-        table.c.row_key, table.c.best, table.c.floor, table.c.rank, table.c.crowded
-    ).where(table.c.portfolio_id == portfolio.id)
+        c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens
+    ).where(c.portfolio_id == portfolio.id)
+    found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        return {
-            key: ANY_CHANGE
-            if best is None
-            else CandidateBar(best, floor, math.inf if rank is None else rank, bool(crowded))
-            for key, best, floor, rank, crowded in conn.execute(query)
-        }
+        for key, best, floor, rank, scored, ranked, script, tokens in conn.execute(query):
+            if scored is None or ranked is None:  # kept before the counts were: as if cut
+                scored, ranked = INITIAL_POOL + 1, RANKED_POOL + 1
+            bar = (
+                ANY_CHANGE
+                if best is None
+                else CandidateBar(best, floor, math.inf if rank is None else rank, scored, ranked)
+            )
+            known = script is not None and tokens is not None
+            found[key] = Screened(
+                bar, script if known else "", tuple(tokens.split()) if known else ()
+            )
+    return found
 
 
 def _hit_row(run_id: int, hit: RunHit) -> dict[str, Any]:

@@ -135,5 +135,9 @@ row_bars = Table(
     Column("best", Float),
     Column("floor", Float),
     Column("rank", Float),
-    Column("crowded", Boolean, nullable=False),
+    Column("crowded", Boolean, nullable=False),  # a pool was cut (CandidateBar.cut)
+    Column("scored", Integer),  # CandidateBar's pool counts (NULL: kept before they were)
+    Column("ranked", Integer),
+    Column("script", String(20)),  # the name as normalised (NULL: kept before it was)
+    Column("tokens", Text),
 )

@@ -28,7 +28,7 @@ tests and benchmark compare incremental runs with full ones.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -37,16 +37,17 @@ from clearance.diff import diff_snapshots
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
 from clearance.index.build import EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
+    ANY_CHANGE,
     COVER_FLOOR,
-    CROWDED_ROOM,
     CandidateBar,
     _query_keys,
-    _similar_tokens,
+    probe,
     rank_value,
     shared_weights,
+    similarities,
 )
 from clearance.names import NormalizedName, normalize_name
-from clearance.screening import Allowed, Screener, entity_filter
+from clearance.screening import Allowed, Screener, schema_filter
 from clearance.store.store import Store
 
 _ENTITY_ID = EntityInfo._fields.index("id")
@@ -102,15 +103,34 @@ def snapshot_index(store: Store, snapshot_id: int) -> ScreeningIndex:
     return index
 
 
+class Screened(NamedTuple):
+    """What a row's last screening leaves for the next run: its candidates' bar, and
+    the name as normalised (script and parts), so checking a row against a list
+    change does not normalise it again."""
+
+    bar: CandidateBar
+    script: str  # empty when not kept (runs before it was)
+    tokens: tuple[str, ...]
+
+    def normalized(self, query: RawQuery) -> NormalizedName:
+        name = query.name.strip()
+        if not self.script:
+            return normalize_name(name, schema_of(query.schema))
+        return NormalizedName(name, self.tokens, self.script, ())
+
+
 class Scope(Protocol):
     """Decides whether a row's previous hits can still be the answer."""
 
     #: in words, for the run's evidence
     reason: str
 
-    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
-        """True if the row must be screened again. `previous`: entity ids of its last hits;
-        `bar`: its candidates' bar from the last screening (None when not known)."""
+    def check(
+        self, query: RawQuery, previous: Collection[str], screened: Screened | None
+    ) -> Screened | None:
+        """None if the row must be screened again; else what its screening would now
+        leave (`previous`: entity ids of its last hits; `screened`: what its last
+        screening left, None when not known)."""
         ...
 
 
@@ -119,12 +139,18 @@ class NoListChange:
 
     reason = "lists unchanged"
 
-    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
-        return False
+    def check(
+        self, query: RawQuery, previous: Collection[str], screened: Screened | None
+    ) -> Screened | None:
+        return screened if screened is not None else _UNKNOWN
+
+
+#: a spared row whose last screening left nothing (a run before bars were kept)
+_UNKNOWN = Screened(ANY_CHANGE, "", ())
 
 
 class _Kept(NamedTuple):
-    entities: frozenset[str]  # changed entities among the candidates
+    entities: frozenset[str]  # parties concerned among the candidates
     ranked: int  # concerned names ranked (above the floor)
     scored: int  # concerned names the look-up credits at all
 
@@ -134,46 +160,32 @@ class _Concerned:
     their words, through which a row's look-up reaches them exactly as through the
     full index (`lookup_index`)."""
 
-    def __init__(
-        self, index: ScreeningIndex, names: frozenset[int], entities: frozenset[str]
-    ) -> None:
+    def __init__(self, index: ScreeningIndex, names: frozenset[int]) -> None:
         self.index, self.names = index, names
-        words: dict[str, list[int]] = {}
+        self.words: dict[str, list[int]] = {}
         self.joined: dict[str, list[int]] = {}
         for name_id in sorted(names):
             for token in dict.fromkeys(index.names.rows[name_id][_NAME_TOKENS]):
-                words.setdefault(token, []).append(name_id)
+                self.words.setdefault(token, []).append(name_id)
         for joined, name_ids in index.joined.items():
             concerned = [n for n in name_ids if n in names]
             if concerned:
                 self.joined[joined] = concerned
-        abjad = {index.tokens[i] for i in index.abjad_tokens}
-        self.lookup = lookup_index(words, abjad)
-        self.names_with = [words[t] for t in self.lookup.tokens]
-        # name id -> (entity position, entity id, whether the entity itself changed)
-        self.owner: dict[int, tuple[int, str, bool]] = {}
+        self.abjad = {index.tokens[i] for i in index.abjad_tokens}
+        self.stable: frozenset[int] = frozenset()  # see `_mark_stable`
+        self.lookup = lookup_index(self.words, self.abjad)
+        self.names_with = [self.words[t] for t in self.lookup.tokens]
+        # name id -> (entity position, entity id)
+        self.owner: dict[int, tuple[int, str]] = {}
         for name_id in names:
             position = index.names.rows[name_id][_NAME_ENTITY]
-            entity_id = index.entities.field(position, _ENTITY_ID)
-            self.owner[name_id] = (position, entity_id, entity_id in entities)
-        self._reach: dict[tuple[str, str], dict[int, float]] = {}
+            self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
 
-    def reach(self, key: str, script: str) -> dict[int, float]:
-        found = self._reach.get((key, script))
-        if found is None:
-            found = _similar_tokens(self.lookup, key, script, self.index.token_ids)
-            self._reach[(key, script)] = found
-        return found
-
-    def weights(self, query: NormalizedName, keys: list[str]) -> dict[int, float]:
+    def weights(
+        self, query: NormalizedName, keys: list[str], reach: Callable[[str], dict[int, float]]
+    ) -> dict[int, float]:
         return shared_weights(
-            self.index,
-            query,
-            keys,
-            lambda key: self.reach(key, query.script),
-            self.lookup.tokens,
-            self.names_with,
-            self.joined,
+            self.index, query, keys, reach, self.lookup.tokens, self.names_with, self.joined
         )
 
     def kept(
@@ -183,46 +195,60 @@ class _Concerned:
         bar: CandidateBar,
         allowed: Allowed | None,
     ) -> _Kept | None:
-        """Which changed entities the row's look-up keeps among its candidates, given the
-        `weights` it credits the names concerned, judged against the row's bar; None
-        when that is not certain (see `ListScope.reaches`)."""
+        """Which concerned parties the row's look-up keeps among its candidates, given
+        the `weights` it credits the names concerned, judged against the row's bar;
+        None when that is not certain (see `ListScope.check`)."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
-        if bar.crowded or len(weights) >= CROWDED_ROOM:
+        if bar.cut:
             return None
         index = self.index
         query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        best, floor, rank_bar = bar.best, bar.floor, bar.rank
+        # clearly below the floor, hence below the best too: neither ranked nor near
+        clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
         kept: set[str] = set()
         ranked = 0
+        stable = self.stable
         for name_id, shared in weights.items():
-            if shared >= bar.best or _near(shared, bar.best):
+            if shared < clear:
+                continue
+            # (`_near` written out: this loop runs for every name a row reaches)
+            if shared >= best - _TOLERANCE * (1.0 + shared + best) and name_id not in stable:
                 return None  # it may have been the best, or become it: the floor moves
             weight = index.name_weights[name_id]
             cover = COVER_FLOOR * min(query_weight, weight)
-            if _near(shared, bar.floor) or _near(shared, cover):
+            if abs(shared - floor) <= _TOLERANCE * (1.0 + shared + floor) or abs(
+                shared - cover
+            ) <= _TOLERANCE * (1.0 + shared + cover):
                 return None
-            if shared < bar.floor or shared < cover:
+            if shared < floor or shared < cover:
                 continue
             ranked += 1
             rank = rank_value(shared, weight)
-            if _near(rank, bar.rank):
-                return None  # it may be the first name left out, or take its place
-            if rank > bar.rank:
+            if _near(rank, rank_bar):
+                if name_id not in stable:
+                    return None  # it may be the first name left out, or take its place
+                # a stable name at the cut stays left out or kept, as it was: its
+                # party counts as kept, so that whether it is a hit gets checked
+            elif rank > rank_bar:
                 continue
-            position, entity_id, changed = self.owner[name_id]
+            position, entity_id = self.owner[name_id]
             if allowed is not None and not allowed(position):
                 continue
-            if not changed:
-                return None  # a reweighed name of an unchanged party among the candidates
             kept.add(entity_id)
         return _Kept(frozenset(kept), ranked, len(weights))
+
+
+#: relative difference below which two floats are too close to call
+_TOLERANCE = 1e-9
 
 
 def _near(a: float, b: float) -> bool:
     """Too close to call: the look-up's float and ours may differ in the last bits."""
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return abs(a - b) <= 1e-9 * (1.0 + abs(a) + abs(b))
+    return abs(a - b) <= _TOLERANCE * (1.0 + abs(a) + abs(b))
 
 
 class ListScope:
@@ -244,54 +270,113 @@ class ListScope:
         self.dirty = _dirty_tokens(old, self.new)
         entities = change.entities
         self.concerned = (
-            _Concerned(old, _affected_names(old, entities, self.dirty), entities),
-            _Concerned(self.new, _affected_names(self.new, entities, self.dirty), entities),
+            _Concerned(old, _affected_names(old, entities, self.dirty)),
+            _Concerned(self.new, _affected_names(self.new, entities, self.dirty)),
         )
-        self.positions = {
-            entity_id: position
-            for position, entity_id, _changed in self.concerned[1].owner.values()
-        }
+        _mark_stable(*self.concerned, self.dirty)
+        self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
+        self.positions = {e: p for p, e in self.concerned[1].owner.values()}
+        # changed parties, and those with a reweighed name: their scores may differ
+        self.parties = entities | {e for side in self.concerned for _p, e in side.owner.values()}
         self.reason = (
             f"{change.describe()}; {len(self.dirty):,} name parts changed weight; rows whose "
             f"candidates the {len(self.concerned[1].names):,} names concerned may change "
             "were re-screened"
         )
 
-    def reaches(self, query: RawQuery, previous: Collection[str], bar: CandidateBar | None) -> bool:
+    def check(
+        self, query: RawQuery, previous: Collection[str], screened: Screened | None
+    ) -> Screened | None:
         """A row keeps its hits only if the change provably leaves them as they are: no
-        hit on a changed entity; none of its words or look-up keys reweighed; and the
-        concerned names it reaches leave its candidates as they were, but for changed
-        entities that are among them before and after, without a hit. That last case
-        is common: a party's twenty candidates hold weak ones, and a changed weak
-        candidate changes no hit."""
-        entities = self.change.entities
-        if self.everything or bar is None or any(e in entities for e in previous):
-            return True
-        try:  # as the screener reads the row (a row it refused has no bar)
-            normalized = normalize_name(query.name.strip(), schema_of(query.schema))
-        except Exception:
-            return True
+        hit on a concerned party (changed, or with a reweighed name); none of its words
+        or look-up keys reweighed; and the concerned names it reaches leave its
+        candidates as they were, but for concerned parties that are among them before
+        and after, without a hit. That last case is common: a party's twenty
+        candidates hold weak ones, and a changed weak candidate changes no hit. The
+        counts of its pools move by the concerned names they gain and lose."""
+        if self.everything or screened is None or not self.parties.isdisjoint(previous):
+            return None
+        normalized = screened.normalized(query)
         keys = _query_keys(normalized, self.new)
         dirty = self.dirty
         if keys != _query_keys(normalized, self.old):
-            return True
+            return None
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
-            return True
+            return None
         old_side, new_side = self.concerned
-        credited = old_side.weights(normalized, keys), new_side.weights(normalized, keys)
+        credited = self.credits(normalized, keys)
         if not credited[0] and not credited[1]:
-            return False  # the usual case: it reaches none of the names concerned
+            return screened  # the usual case: it reaches none of the names concerned
+        bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
-            return True
-        parsed = parse_row(query)
-        before = old_side.kept(normalized, credited[0], bar, entity_filter(self.old, parsed))
-        after = new_side.kept(normalized, credited[1], bar, entity_filter(self.new, parsed))
-        if before is None or after is None or before != after:
-            return True
-        return any(
-            self.screener.entity_hit(parsed, self.positions[e], self.threshold) is not None
-            for e in after.entities
+            return None
+        schema = schema_of(query.schema)  # checked when the row was screened
+        before = old_side.kept(normalized, credited[0], bar, schema_filter(self.old, schema))
+        after = new_side.kept(normalized, credited[1], bar, schema_filter(self.new, schema))
+        if before is None or after is None or before.entities != after.entities:
+            return None
+        scored = bar.scored and bar.scored - before.scored + after.scored
+        ranked = bar.ranked - before.ranked + after.ranked
+        moved = bar._replace(scored=scored, ranked=ranked)
+        if moved.cut:
+            return None
+        if after.entities:
+            parsed = parse_row(query)
+            hit = self.screener.entity_hit
+            if any(
+                hit(parsed, self.positions[e], self.threshold, normalized) is not None
+                for e in after.entities
+            ):
+                return None
+        return screened._replace(bar=moved)
+
+    def credits(
+        self, query: NormalizedName, keys: list[str]
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Name id -> the weight the look-up credits it, for the names concerned that
+        the query's keys reach in the old index and in the new."""
+        script = query.script
+        old_side, new_side = self.concerned
+        return (
+            old_side.weights(query, keys, lambda k: self._probes.reach(k, script)[0]),
+            new_side.weights(query, keys, lambda k: self._probes.reach(k, script)[1]),
         )
+
+
+class _SharedProbes:
+    """One look-up index over the words concerned on both sides, so each query key is
+    probed once: what it finds is then compared with each side's words. A word on a
+    name written in Arabic script on one side only is found by other keys on each
+    side, so a key that finds such a word probes each side on its own."""
+
+    def __init__(self, old: _Concerned, new: _Concerned, known: Container[str]) -> None:
+        self.sides, self.known = (old, new), known
+        words = {**old.words, **new.words}
+        self.both = lookup_index(words, old.abjad | new.abjad)
+        self.flips = frozenset(
+            number
+            for number, token in enumerate(self.both.tokens)
+            if (token in old.abjad) != (token in new.abjad)
+        )
+        self.numbers = [
+            [side.lookup.token_ids.get(t, -1) for t in self.both.tokens] for side in self.sides
+        ]
+        self._found: dict[tuple[str, str], tuple[dict[int, float], dict[int, float]]] = {}
+
+    def reach(self, key: str, script: str) -> tuple[dict[int, float], dict[int, float]]:
+        """Each side's token numbers the key reaches, with their similarity."""
+        found = self._found.get((key, script))
+        if found is None:
+            ids = probe(self.both, key, script, self.known)
+            reached: list[dict[int, float]] = []
+            for side, numbers in zip(self.sides, self.numbers, strict=True):
+                if script != "Arabic" and not self.flips.isdisjoint(ids):
+                    own = probe(side.lookup, key, script, self.known)
+                else:
+                    own = {n for i in ids if (n := numbers[i]) >= 0}
+                reached.append(similarities(side.lookup, key, script, own))
+            found = self._found[(key, script)] = (reached[0], reached[1])
+        return found
 
 
 def _dirty_tokens(old: ScreeningIndex, new: ScreeningIndex) -> frozenset[str]:
@@ -311,6 +396,29 @@ def _dirty_tokens(old: ScreeningIndex, new: ScreeningIndex) -> frozenset[str]:
         ):
             dirty.add(token)
     return frozenset(dirty)
+
+
+def _mark_stable(old: _Concerned, new: _Concerned, dirty: frozenset[str]) -> None:
+    """A changed party's name that is on both sides, as it was and without a dirty
+    word, gets the same credit and weight from every row on both: it cannot move
+    the best candidate's weight (only whether its party is a hit may change)."""
+    signatures = []
+    for side in (old, new):
+        rows = side.index.names.rows
+        found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for name_id, (_position, entity_id) in side.owner.items():
+            tokens = rows[name_id][_NAME_TOKENS]
+            if dirty.isdisjoint(tokens):
+                found.setdefault((entity_id, tuple(tokens)), []).append(name_id)
+        signatures.append(found)
+    both = signatures[0].keys() & signatures[1].keys()
+    for side, found in zip((old, new), signatures, strict=True):
+        side.stable = frozenset(
+            n
+            for key in both
+            if len(signatures[0][key]) == len(signatures[1][key])
+            for n in found[key]
+        )
 
 
 def _affected_names(
