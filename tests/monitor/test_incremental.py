@@ -11,6 +11,7 @@ from clearance.ingest import load
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
 from clearance.monitor.run import RunResult, load_screened, run_portfolio, runs
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
+from clearance.names import normalize_name
 from clearance.store.store import Store
 
 
@@ -113,9 +114,14 @@ def test_a_local_list_change_rescreens_only_the_rows_it_can_reach(
         assert not scope.everything  # respelt names: the number of listed names is the same
         reference = run_portfolio(store, screener, portfolio, full=True, record=False)
         incremental = run_portfolio(store, screener, portfolio)
+        left = load_screened(store, portfolio)
+        _portfolio, stored = load_rows(store, portfolio)
 
     assert_same(incremental, reference)
     assert 0 < incremental.record.rows_full < len(rows) / 2
+    # rows spared keep what a screening would now leave: their pool counts moved
+    for row in stored:
+        assert left[row.key].bar == screener.screen_with_bar(row.name)[1], row.name
     renamed = {new for _old, new in edit.renamed}
     assert {h.matched_name for h in incremental.hits if h.status == "changed"} & renamed
 
@@ -193,3 +199,4 @@ def test_each_screened_row_keeps_its_candidates_bar_for_the_next_run(
     assert not first.problems and set(bars) == {r.key for r in stored}
     for row in stored:
         assert bars[row.key].bar == screener.screen_with_bar(row.name)[1], row.name
+        assert bars[row.key].tokens == normalize_name(row.name).tokens, row.name

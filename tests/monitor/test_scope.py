@@ -168,3 +168,42 @@ def test_a_changed_weak_candidate_leaves_the_row_alone(
             assert answers(new, name) == (before, kept.bar), name
             spared += 1
     assert spared > 0
+
+
+def test_a_changed_partys_unchanged_names_keep_their_place(
+    entities: list[Entity], old: Screener
+) -> None:
+    """A party respelt in one name keeps its other names as they were: a row whose best
+    candidate is one of those is not screened again for that (only a hit would be),
+    and its answers stay exact."""
+    rng = random.Random(14)
+    several = [e for e in entities if len(e.names) >= 2 and len(e.names[0].value.split()) >= 2]
+    changed = {e.id: respelt(e, rng) for e in rng.sample(several, 40)}
+    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    old_side = scope.concerned[0]
+    index = old.index
+    for name_id in old_side.stable:  # only the names that were not respelt
+        tokens = index.names.rows[name_id][3]
+        entity_id = index.entities.field(index.names.rows[name_id][0], 0)
+        assert entity_id in changed
+        assert tuple(tokens) != tuple(normalize_name(changed[entity_id].names[0].value).tokens)
+    # a word of an unchanged alias beside unlisted words: weak rows led by that alias
+    words = [w for e in changed.values() for n in e.names[1:] for w in n.value.split()]
+    rows = [f"{w} {u}" for w, u in zip(words, unlisted_names(len(words), seed=3), strict=False)]
+    led_and_spared = 0
+    for name in rows:
+        before, bar = answers(old, name)
+        spared = scope.check(
+            RawQuery(name, "", "", ""), {str(a[0]) for a in before}, last_screening(name, bar)
+        )
+        if spared is None:
+            continue
+        assert answers(new, name) == (before, spared.bar), name
+        normalized = normalize_name(name)
+        credited = scope.credits(normalized, _query_keys(normalized, new.index))[0]
+        led_and_spared += any(
+            n in old_side.stable and shared == bar.best for n, shared in credited.items()
+        )
+    assert led_and_spared > 0

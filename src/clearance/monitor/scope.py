@@ -14,14 +14,18 @@ would give the same ones. The proof rests on three properties of the matcher:
   candidates must share with it to change them.
 
 The names concerned are those of added, removed or changed entities and those
-with a dirty word, in the old index and the new. A row must be screened again if
-it had a hit on a changed entity, if one of its own words or look-up keys is
-dirty, or if one of those names may share enough with it to pass its bar.
-That last check needs no screening: an index of only those names' words
-(`lookup_index`) tells which of them the row's keys reach, exactly as the full
-index would, and `shared_weight_bounds` bounds what each name can share.
-When the rounded number of names itself changed, every weight moved, and every
-row is screened again. The monitor's
+with a dirty word, in the old index and the new; the parties concerned are
+their owners. A row must be screened again if it had a hit on a party
+concerned, if one of its own words or look-up keys is dirty, or if a name
+concerned may share enough with it to pass its bar. That last check needs no
+screening: an index of only those names' words (`lookup_index`) tells which of
+them the row's keys reach, exactly as the full index would, and
+`shared_weights` replays the credit the look-up gives each. Names of a changed
+party that are the same on both sides are `stable`: they keep their place, so
+only their party's hit needs checking. The bar's pool counts move by the names
+concerned that a spared row's pools gain or lose, and the run stores them, so
+the next run starts from exact counts. When the rounded number of names itself
+changed, every weight moved, and every row is screened again. The monitor's
 tests and benchmark compare incremental runs with full ones.
 """
 
@@ -304,9 +308,14 @@ class ListScope:
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
             return None
         old_side, new_side = self.concerned
+        reach, script = self._probes.reach, normalized.script
+        if not any(any(reach(k, script)) for k in keys) and not any(
+            normalized.joined in side.joined for side in self.concerned
+        ):
+            return screened  # the usual case: it reaches none of the names concerned
         credited = self.credits(normalized, keys)
         if not credited[0] and not credited[1]:
-            return screened  # the usual case: it reaches none of the names concerned
+            return screened
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
