@@ -55,6 +55,13 @@ def init_process(index_file: str) -> None:
     _rows = load_screener(Path(index_file))
 
 
+def process_screener() -> Screener:
+    """This worker process's screener (its index loaded by `init_process`)."""
+    if _rows is None:
+        raise RuntimeError("worker process started without its index")
+    return _rows.screener
+
+
 def screen_chunk(queries: list[RawQuery], threshold: float, limit: int) -> list[Outcome]:
     """Screen a chunk with this process's index (loaded by `init_process`)."""
     if _rows is None:

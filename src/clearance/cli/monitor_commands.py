@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearance.batch.progress import reporter
+from clearance.cli.batch_commands import default_workers
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.evidence import check_output, export_evidence, parse_since
 from clearance.monitor.portfolio import (
@@ -177,6 +178,10 @@ def run_command(
     fail_on_new: Annotated[
         bool, typer.Option("--fail-on-new", help="Exit 1 if a new or changed hit matches.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes for the rows screened (default: every core)."),
+    ] = None,
 ) -> None:
     """Re-screen portfolios against the active lists; report new, changed and gone hits."""
     with _store(ctx) as store:
@@ -184,7 +189,14 @@ def run_command(
         if not chosen:
             raise MonitorError("no portfolios yet: add one with `clearance monitor add NAME FILE`")
         screener = Screener.open(_home(ctx))
-        results = run_portfolios(store, screener, chosen, full=full, progress=reporter)
+        results = run_portfolios(
+            store,
+            screener,
+            chosen,
+            full=full,
+            progress=reporter,
+            workers=workers or default_workers(),
+        )
     if as_json:
         _print_json(
             [{**r.record.to_dict(), "changes": [h.to_dict() for h in r.changes]} for r in results]

@@ -16,20 +16,19 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
 from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
-from clearance.batch.queries import RawQuery, schema_of, screen_row_with_bar
 from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION
 from clearance.matching.candidates import ANY_CHANGE, INITIAL_POOL, RANKED_POOL, CandidateBar
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
+from clearance.monitor.rescreen import RowScreening
 from clearance.monitor.scope import (
     ListScope,
     NoListChange,
@@ -38,16 +37,13 @@ from clearance.monitor.scope import (
     list_change,
     snapshot_index,
 )
-from clearance.names import normalize_name
 from clearance.screening import Hit, Screener
 from clearance.store.store import Store, utc_now
 
 #: hits kept per row, as `clearance screen` and `clearance batch` default to
 DEFAULT_LIMIT = 10
-#: rows between progress updates (a Rich bar costs a little per update)
-PROGRESS_STEP = 100
-#: recent distinct queries remembered during a run
-CACHED_QUERIES = 20_000
+#: rows checked, then screened, together: a query repeated within a window is screened once
+WINDOW = 20_000
 #: row keys per DELETE statement (SQLite allows 32,766 parameters)
 BATCH = 5_000
 
@@ -196,11 +192,13 @@ def run_portfolio(
     full: bool = False,
     record: bool = True,
     progress: ReporterFactory | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Re-screen `portfolio` against the screener's snapshot and (by default) record the run.
 
     `full` screens every row against everything; `record=False` computes the run
-    without storing it (a reference to compare an incremental run with)."""
+    without storing it (a reference to compare an incremental run with);
+    `workers` > 1 screens in that many processes (`rescreen.RowScreening`)."""
     started, clock = utc_now(), time.perf_counter()
     snapshot_id = int(screener.snapshot)
     threshold, limit = screener.default_threshold, DEFAULT_LIMIT
@@ -211,44 +209,33 @@ def run_portfolio(
         f"monitoring {portfolio.name}", len(rows)
     )
 
-    # books repeat parties (one supplier on every invoice line): screen each query once
-    @lru_cache(maxsize=CACHED_QUERIES)
-    def screen(query: RawQuery) -> tuple[tuple[Hit, ...], Screened] | str:
-        outcome = screen_row_with_bar(screener, query, threshold, limit)
-        if isinstance(outcome, str):
-            return outcome
-        normalized = normalize_name(query.name.strip(), schema_of(query.schema))  # cached
-        return outcome[0], Screened(outcome[1], normalized.script, normalized.tokens)
-
     hits: list[RunHit] = []
     problems: list[str] = []
     bars: dict[str, Screened | None] = {}  # of the rows screened
     moved: dict[str, Screened] = {}  # of the rows spared whose pools gained or lost names
+    screening = RowScreening(screener, threshold, limit, workers=workers, home=store.home)
     try:
-        for done, row in enumerate(rows, start=1):
-            earlier = plan.previous_hits.get(row.key, [])
-            kept = (
-                plan.scope.check(
-                    row.query, {h.entity_id for h in earlier}, plan.screened.get(row.key)
-                )
-                if plan.incremental and row.since_version <= version
-                else None
-            )
-            if kept is not None:
-                hits.extend(replace(h, row_id=row.row_id, status="same") for h in earlier)
-                if kept != plan.screened.get(row.key, kept):
-                    moved[row.key] = kept
-            else:
-                outcome = screen(row.query)
-                if isinstance(outcome, str):
-                    problems.append(f"row {row.shown_id}: {outcome}")
-                    bars[row.key] = None
-                else:
-                    hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
-                    bars[row.key] = outcome[1]
-            if done % PROGRESS_STEP == 0:
-                report.advance(PROGRESS_STEP)
-        report.advance(len(rows) % PROGRESS_STEP)
+        with screening:
+            for start in range(0, len(rows), WINDOW):
+                window = rows[start : start + WINDOW]
+                spared = _spared(plan, window, version, moved)
+                report.advance(sum(spared))
+                todo = [row for row, keep in zip(window, spared, strict=True) if not keep]
+                outcomes = iter(screening.screen([r.query for r in todo], report.advance))
+                for row, keep in zip(window, spared, strict=True):
+                    if keep:
+                        hits.extend(
+                            replace(h, row_id=row.row_id, status="same")
+                            for h in plan.previous_hits.get(row.key, ())
+                        )
+                        continue
+                    outcome = next(outcomes)
+                    if isinstance(outcome, str):
+                        problems.append(f"row {row.shown_id}: {outcome}")
+                        bars[row.key] = None
+                    else:
+                        hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
+                        bars[row.key] = outcome[1]
     finally:
         report.finish()
     hits, gone = _compare(hits, plan.previous_hits)
@@ -289,6 +276,28 @@ def run_portfolio(
     return RunResult(record_, hits, gone, problems, alerts=raised)
 
 
+def _spared(
+    plan: _Plan, rows: list[PortfolioRow], version: int, moved: dict[str, Screened]
+) -> list[bool]:
+    """Which rows keep their previous hits (new and changed rows never do); the spared
+    rows whose pools gained or lost names go into `moved`."""
+    spared = []
+    for row in rows:
+        kept = (
+            plan.scope.check(
+                row.query,
+                {h.entity_id for h in plan.previous_hits.get(row.key, ())},
+                plan.screened.get(row.key),
+            )
+            if plan.incremental and row.since_version <= version
+            else None
+        )
+        spared.append(kept is not None)
+        if kept is not None and kept != plan.screened.get(row.key, kept):
+            moved[row.key] = kept
+    return spared
+
+
 def run_portfolios(
     store: Store,
     screener: Screener,
@@ -296,12 +305,16 @@ def run_portfolios(
     *,
     full: bool = False,
     progress: ReporterFactory | None = None,
+    workers: int = 1,
 ) -> list[RunResult]:
     """Run the given portfolios, or every portfolio."""
     chosen = list(portfolios) if portfolios is not None else list_portfolios(store)
     if not chosen:
         raise MonitorError("no portfolios yet: add one with `clearance monitor add NAME FILE`")
-    return [run_portfolio(store, screener, p, full=full, progress=progress) for p in chosen]
+    return [
+        run_portfolio(store, screener, p, full=full, progress=progress, workers=workers)
+        for p in chosen
+    ]
 
 
 def _hit(row: PortfolioRow, rank: int, hit: Hit) -> RunHit:

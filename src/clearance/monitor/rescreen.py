@@ -1,0 +1,128 @@
+"""Screening the rows a monitoring run must screen: in this process, or in worker processes.
+
+A run first decides, for a window of rows, which ones its scope lets keep their
+hits (cheap, in this process); the rest are screened once per distinct query
+(books repeat parties), either here or by `workers` processes that each load
+the snapshot's index file once, as `clearance batch` does. The answers are the
+same either way: every process screens against the same index file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from types import TracebackType
+
+from clearance.batch import worker
+from clearance.batch.queries import RawQuery, schema_of, screen_row_with_bar
+from clearance.index import index_path, save_index
+from clearance.monitor.scope import Screened
+from clearance.names import normalize_name
+from clearance.screening import Hit, Screener
+
+#: a row's hits and what its screening leaves for the next run, or why it was not screened
+RowOutcome = tuple[tuple[Hit, ...], Screened] | str
+#: distinct queries sent to a worker at a time
+CHUNK = 250
+
+
+def screen_for_run(screener: Screener, query: RawQuery, threshold: float, limit: int) -> RowOutcome:
+    outcome = screen_row_with_bar(screener, query, threshold, limit)
+    if isinstance(outcome, str):
+        return outcome
+    normalized = normalize_name(query.name.strip(), schema_of(query.schema))  # cached
+    return outcome[0], Screened(outcome[1], normalized.script, normalized.tokens)
+
+
+class RowScreening:
+    """Screens lists of rows for one run; with `workers` > 1, a pool of processes that
+    start on first use and stop when the run leaves the `with` block."""
+
+    def __init__(
+        self,
+        screener: Screener,
+        threshold: float,
+        limit: int,
+        *,
+        workers: int = 1,
+        home: Path | None = None,
+    ) -> None:
+        self.screener, self.threshold, self.limit = screener, threshold, limit
+        self.workers, self.home = workers, home
+        self._stack = ExitStack()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RowScreening:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stack.close()
+
+    def screen(
+        self, queries: list[RawQuery], done: Callable[[int], None] = lambda _n: None
+    ) -> list[RowOutcome]:
+        """Each query's outcome, in order; `done(n)` is told as rows are screened."""
+        repeats = Counter(queries)
+        distinct = list(repeats)
+        answers: dict[RawQuery, RowOutcome] = {}
+        if self.workers == 1 or len(distinct) <= CHUNK:
+            for query in distinct:
+                answers[query] = screen_for_run(self.screener, query, self.threshold, self.limit)
+                done(repeats[query])
+            return [answers[q] for q in queries]
+        pool = self._start()
+        pending: deque[tuple[list[RawQuery], Future[list[RowOutcome]]]] = deque()
+
+        def take() -> None:
+            chunk, future = pending.popleft()
+            for query, outcome in zip(chunk, future.result(), strict=True):
+                answers[query] = outcome
+                done(repeats[query])
+
+        for start in range(0, len(distinct), CHUNK):
+            chunk = distinct[start : start + CHUNK]
+            pending.append((chunk, pool.submit(screen_chunk, chunk, self.threshold, self.limit)))
+            while len(pending) >= self.workers * 4:
+                take()
+        while pending:
+            take()
+        return [answers[q] for q in queries]
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=worker.init_process,
+                initargs=(str(self._index_file()),),
+            )
+        return self._pool
+
+    def _index_file(self) -> Path:
+        """The persisted index of the screener's snapshot, or a copy written aside."""
+        if self.home is not None and self.screener.snapshot.isdigit():
+            path = index_path(self.home, int(self.screener.snapshot))
+            if path.exists():
+                return path
+        folder = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="clearance-"))
+        path = Path(folder) / "snapshot.index"
+        save_index(self.screener.index, path)
+        return path
+
+
+def screen_chunk(queries: list[RawQuery], threshold: float, limit: int) -> list[RowOutcome]:
+    """In a worker process: screen a chunk with the index `worker.init_process` loaded."""
+    screener = worker.process_screener()
+    return [screen_for_run(screener, q, threshold, limit) for q in queries]
