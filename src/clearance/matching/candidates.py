@@ -104,17 +104,27 @@ def _similar_tokens(
 def probe(index: ScreeningIndex, token: str, script: str, known: Container[str]) -> set[int]:
     """The index tokens the query token's exact, deletion, skeleton, folded and
     consonant keys find, before they are compared with it."""
-    ids: set[int] = set(index.fuzzy.get(token, ()))
-    if len(token) >= MIN_FUZZY_LENGTH:
-        once = deletions(token)
-        if len(token) >= TWO_EDIT_LENGTH and token not in known:
-            # an unknown long token may be two edits from a listed one ("kaesrsky")
-            once = once.union([d[:i] + d[i + 1 :] for d in once for i in range(len(d))])
-        for key in once:
-            ids.update(index.fuzzy.get(key, ()))
+    fuzzy = index.fuzzy
+    ids: set[int] = set(fuzzy.get(token, ()))
+    length = len(token)
+    if length >= MIN_FUZZY_LENGTH:
+        for key in deletions(token):
+            found = fuzzy.get(key)
+            if found:
+                ids.update(found)
+        if length >= TWO_EDIT_LENGTH and token not in known:
+            # an unknown long token may be two edits from a listed one ("kaesrsky"):
+            # each pair of positions taken out once (the deletions of its deletions,
+            # without making each of them twice)
+            for i in range(length):
+                head = token[:i]
+                for j in range(i + 1, length):
+                    found = fuzzy.get(head + token[i + 1 : j] + token[j + 1 :])
+                    if found:
+                        ids.update(found)
     if len(key := skeleton(token)) >= 3:
         ids.update(index.skeletons.get(key, ()))
-    if len(token) >= MIN_FUZZY_LENGTH:
+    if length >= MIN_FUZZY_LENGTH:
         ids.update(index.folded.get(romanization_fold(token), ()))
     consonant_keys = index.all_consonant_keys if script == "Arabic" else index.consonant_keys
     for key in abjad_keys(token):

@@ -225,9 +225,9 @@ def run_portfolio(
                 for row, keep in zip(window, spared, strict=True):
                     if keep:
                         hits.extend(
-                            replace(h, row_id=row.row_id, status="same")
+                            h if h.row_id == row.row_id else replace(h, row_id=row.row_id)
                             for h in plan.previous_hits.get(row.key, ())
-                        )
+                        )  # (`_compare` gives them their status)
                         continue
                     outcome = next(outcomes)
                     if isinstance(outcome, str):
@@ -381,7 +381,7 @@ def _compare(
     for hit in hits:
         old = before.pop((hit.row_key, hit.entity_id), None)
         status = "new" if old is None else "changed" if hit.differs_from(old) else "same"
-        marked.append(replace(hit, status=status))
+        marked.append(hit if hit.status == status else replace(hit, status=status))
     gone = [replace(h, status="gone") for h in before.values()]
     return marked, gone
 
