@@ -65,16 +65,22 @@ def answers(screener: Screener, name: str) -> tuple[list[tuple[object, ...]], Ca
     ], bar
 
 
+def checked(
+    scope: ListScope, old: Screener, name: str
+) -> tuple[list[tuple[object, ...]], Screened | None]:
+    """The row's answers from the old lists, and what the scope says of it (None: reached)."""
+    before, bar = answers(old, name)
+    previous = {str(a[0]) for a in before}
+    return before, scope.check(RawQuery(name, "", "", ""), previous, last_screening(name, bar))
+
+
 def check(old: Screener, new: Screener, scope: ListScope, names: list[str]) -> tuple[int, int]:
     """(reached, unreached) rows; every unreached one has the same answers in both, and the
     bar the scope says it now has (its pool counts moved by the names the change
     added to them or took away)."""
     reached = 0
     for name in names:
-        before, bar = answers(old, name)
-        spared = scope.check(
-            RawQuery(name, "", "", ""), {str(a[0]) for a in before}, last_screening(name, bar)
-        )
+        before, spared = checked(scope, old, name)
         if spared is None:
             reached += 1
         else:
@@ -158,12 +164,9 @@ def test_a_changed_weak_candidate_leaves_the_row_alone(
     changed, new, scope = respellings(entities, old, rng, 40)
     spared = 0
     for name in queries(entities, list(changed.values()), rng):
-        before, bar = answers(old, name)
         if not set(old.candidates(name)) & set(changed):
             continue
-        kept = scope.check(
-            RawQuery(name, "", "", ""), {str(a[0]) for a in before}, last_screening(name, bar)
-        )
+        before, kept = checked(scope, old, name)
         if kept is not None:
             assert answers(new, name) == (before, kept.bar), name
             spared += 1
@@ -194,16 +197,13 @@ def test_a_changed_partys_unchanged_names_keep_their_place(
     rows = [f"{w} {u}" for w, u in zip(words, unlisted_names(len(words), seed=3), strict=False)]
     led_and_spared = 0
     for name in rows:
-        before, bar = answers(old, name)
-        spared = scope.check(
-            RawQuery(name, "", "", ""), {str(a[0]) for a in before}, last_screening(name, bar)
-        )
+        before, spared = checked(scope, old, name)
         if spared is None:
             continue
         assert answers(new, name) == (before, spared.bar), name
         normalized = normalize_name(name)
         credited = scope.credits(normalized, _query_keys(normalized, new.index))[0]
         led_and_spared += any(
-            n in old_side.stable and shared == bar.best for n, shared in credited.items()
+            n in old_side.stable and shared == spared.bar.best for n, shared in credited.items()
         )
     assert led_and_spared > 0
