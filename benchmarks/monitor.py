@@ -1,6 +1,7 @@
 """Monitoring benchmark: an incremental run after a list change against a full re-screen.
 
 Run: .venv/bin/python benchmarks/monitor.py [--rows 100000] [--change-share 0.01]
+     [--mixed] [--amend]
 
 Target (the issue): after a list change touching 1% of entities, the
 incremental run at least 10× faster than a full re-screen, with the same hits.
@@ -12,7 +13,9 @@ Steps, on one core (common.pin_to_one_core), in a temporary folder:
 3. the first run (full);
 4. a list change: a copy of OFAC's SDN CSV files in which --change-share of all
    listed entities (1%) have one letter of their name altered, loaded with
-   `ingest.load` as a new release (with --mixed, also entities removed and added);
+   `ingest.load` as a new release (with --mixed, also entities removed and added;
+   with --amend, those entities get a sentence added to their remarks instead,
+   their names untouched, as most amendments leave them);
 5. in this process, each from cold caches and a freshly opened screener: a full
    re-screen of the portfolio (recorded, in a copy of the home) and the
    incremental run (recorded); their times, the ratio, and an assertion that
@@ -54,6 +57,8 @@ SEED = 20261127
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_LISTS = Path(os.environ.get("CLEARANCE_SHARED_LISTS", REPO.parent / "shared/data/lists"))
 SDN_FILES = ("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv")
+#: entries shorter than this (bytes) have remarks far enough from OFAC's cap to be amended
+AMENDABLE = 900
 #: the name field of an SDN.CSV line: ent_num,"NAME",…
 SDN_LINE = re.compile(rb'^(\d+),"((?:[^"]|"")*)"')
 
@@ -81,20 +86,41 @@ def altered(name: bytes, rng: random.Random) -> bytes:
     return b" ".join(words)
 
 
-def edited_sdn(source: Path, target: Path, count: int, mixed: bool) -> tuple[int, int, int]:
-    """A copy of the SDN CSV files with `count` names altered (and, if `mixed`, a tenth as many
-    entries removed and added); returns (altered, removed, added)."""
+def amended(line: bytes) -> bytes:
+    """The entry with a sentence added to its remarks (the last field), names untouched:
+    the usual amendment, as when OFAC adds an identifier or a programme note."""
+    if line.endswith(b"-0- "):
+        return line[: -len(b"-0- ")] + b'"Amended."'
+    remarks = next(csv.reader([line.decode("latin-1")]))[-1]
+    field = ('"' + remarks.replace('"', '""') + '"').encode("latin-1")
+    assert line.endswith(field), line
+    # a segment of its own in front (remarks are ";"-separated segments, aliases among them)
+    return line[: -len(field)] + b'"Amended; ' + field[1:]
+
+
+def edited_sdn(
+    source: Path, target: Path, count: int, mixed: bool, amend: bool = False
+) -> tuple[int, int, int]:
+    """A copy of the SDN CSV files with `count` names altered, or with `amend` their remarks
+    (and, if `mixed`, a tenth as many entries removed and added); returns (altered or
+    amended, removed, added)."""
     target.mkdir()
     lines = (source / "sdn.csv").read_bytes().split(b"\r\n")
     rng = random.Random(SEED)
     entries = [i for i, line in enumerate(lines) if SDN_LINE.match(line)]
+    if amend:  # remarks near OFAC's 1,000-character cap continue in the comments file
+        entries = [i for i in entries if len(lines[i]) < AMENDABLE]
     chosen = rng.sample(entries, min(count, len(entries)))
     extra = count // 10 if mixed else 0
     renamed, removed, added = chosen[extra:], set(chosen[:extra]), []
     for i in renamed:
         match = SDN_LINE.match(lines[i])
         assert match is not None
-        lines[i] = lines[i][: match.start(2)] + altered(match[2], rng) + lines[i][match.end(2) :]
+        if amend:
+            lines[i] = amended(lines[i])
+        else:
+            respelt = altered(match[2], rng)
+            lines[i] = lines[i][: match.start(2)] + respelt + lines[i][match.end(2) :]
     for n, i in enumerate(sorted(removed)):
         match = SDN_LINE.match(lines[i])
         assert match is not None
@@ -193,6 +219,11 @@ def main() -> None:
     parser.add_argument("--listed-share", type=float, default=0.02)
     parser.add_argument("--change-share", type=float, default=0.01)
     parser.add_argument("--mixed", action="store_true", help="also remove and add entities")
+    parser.add_argument(
+        "--amend",
+        action="store_true",
+        help="amend the chosen entities' remarks instead of altering a name",
+    )
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
     args = parser.parse_args()
 
@@ -227,13 +258,15 @@ def main() -> None:
 
             count = round(entities * args.change_share)
             renamed, removed, added = edited_sdn(
-                args.lists / "ofac-sdn", folder / "sdn", count, args.mixed
+                args.lists / "ofac-sdn", folder / "sdn", count, args.mixed, args.amend
             )
             outcome = load(store, "us_ofac_sdn", [folder / "sdn" / n for n in SDN_FILES])
             assert outcome.status == "activated", outcome.message
             print(
-                f"list change: us_ofac_sdn with {renamed:,} names altered, {removed:,} entries "
-                f"removed, {added:,} added ({count / entities:.1%} of {entities:,} entities)"
+                f"list change: us_ofac_sdn with {renamed:,} "
+                f"{'entries amended (remarks)' if args.amend else 'names altered'}, "
+                f"{removed:,} entries removed, {added:,} added "
+                f"({count / entities:.1%} of {entities:,} entities)"
             )
             compare("after the list change", home, store, "book")
 
