@@ -160,3 +160,13 @@ def write_book(path: Path, rows: Sequence[tuple[str, str]], *, ids: bool = True)
         for customer, name in rows:
             writer.writerow([customer, name, ""] if ids else [name, ""])
     return path
+
+
+def respelt_un(
+    shared_lists: Path, tmp_path: Path, rename: int
+) -> tuple[EditedList, list[tuple[str, str]]]:
+    """A UN list with `rename` names respelt (in tmp_path), and a numbered book of names
+    near the list's, the respelt ones included."""
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    edit = edit_un(un, tmp_path / "consolidated.xml", rename=rename)
+    return edit, numbered(book_names(un, edit))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.monitor.conftest import book_names, edit_un, numbered, write_book
+from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, write_book
 
 from clearance import Screener
 from clearance.ingest import load
@@ -99,9 +99,7 @@ def test_incremental_run_equals_a_full_rescreen_after_the_lists_and_the_book_cha
 def test_a_local_list_change_rescreens_only_the_rows_it_can_reach(
     monitor_home: Path, shared_lists: Path, tmp_path: Path
 ) -> None:
-    un = shared_lists / "un-consolidated" / "consolidated.xml"
-    edit = edit_un(un, tmp_path / "consolidated.xml", rename=8)
-    rows = numbered(book_names(un, edit))
+    edit, rows = respelt_un(shared_lists, tmp_path, rename=8)
     with Store.open(monitor_home) as store:
         save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
         portfolio = get_portfolio(store, "book")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.monitor.conftest import book_names, edit_un, numbered, write_book
+from tests.monitor.conftest import respelt_un, write_book
 from tests.monitor.test_incremental import answers, gone
 
 from clearance import Screener
@@ -20,9 +20,7 @@ def test_runs_in_two_worker_processes_equal_runs_in_one(
     monitor_home: Path, shared_lists: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rescreen, "CHUNK", 7)  # small chunks: the few rows re-screened use the pool
-    un = shared_lists / "un-consolidated" / "consolidated.xml"
-    edit = edit_un(un, tmp_path / "consolidated.xml", rename=8)
-    rows = numbered(book_names(un, edit))
+    edit, rows = respelt_un(shared_lists, tmp_path, rename=8)
     with Store.open(monitor_home) as store:
         save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
         portfolio = get_portfolio(store, "book")
