@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from clearance.batch.columns import ColumnMap, parse_map, resolve_columns
-from clearance.batch.engines import Engine, InlineEngine, ProcessEngine
+from clearance.batch.engines import Engine, InlineEngine, ProcessEngine, snapshot_index_file
 from clearance.batch.errors import BatchInputError
 from clearance.batch.progress import Reporter, SilentReporter
 from clearance.batch.queries import raw_query, row_id
@@ -37,7 +37,7 @@ from clearance.batch.writers import (
     output_suffix,
 )
 from clearance.cases.hooks import BatchCases
-from clearance.index import EntityInfo, index_path, save_index
+from clearance.index import EntityInfo
 from clearance.screening import MAX_LIMIT, QueryError, Screener
 from clearance.store.home import resolve_home
 
@@ -182,7 +182,8 @@ def _engine(
         workers = max(1, min(workers, -(-estimate // options.chunk_size)))
     if options.engine == "local" and workers == 1:
         return InlineEngine(screener, threshold, options.limit)
-    index_file = _index_file(options.home, screener, stack)
+    home = resolve_home(options.home) if screener.snapshot.isdigit() else None
+    index_file = snapshot_index_file(screener, home, stack)
     if options.engine == "dask":
         from clearance.batch.dask_engine import DaskEngine
 
@@ -197,20 +198,6 @@ def _engine(
         engine = ProcessEngine(index_file, workers, threshold, options.limit)
     stack.callback(engine.close)
     return engine
-
-
-def _index_file(home: Path | None, screener: Screener, stack: ExitStack) -> Path:
-    """The persisted index of the screener's snapshot (written aside if the store is read-only)."""
-    if screener.snapshot.isdigit():
-        path = index_path(resolve_home(home), int(screener.snapshot))
-        if path.exists():
-            return path
-    import tempfile
-
-    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clearance-batch-")))
-    path = folder / "snapshot.index"
-    save_index(screener.index, path)
-    return path
 
 
 def list_versions(screener: Screener) -> dict[str, str]:

@@ -9,8 +9,6 @@ same either way: every process screens against the same index file.
 
 from __future__ import annotations
 
-import multiprocessing
-import tempfile
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 
 from clearance.batch import worker
+from clearance.batch.engines import snapshot_index_file, worker_pool
 from clearance.batch.queries import RawQuery, schema_of, screen_row_with_bar
-from clearance.index import index_path, save_index
 from clearance.monitor.scope import Screened
 from clearance.names import normalize_name
 from clearance.screening import Hit, Screener
@@ -50,7 +48,7 @@ class RowScreening:
         limit: int,
         *,
         workers: int = 1,
-        home: Path | None = None,
+        home: Path,
     ) -> None:
         self.screener, self.threshold, self.limit = screener, threshold, limit
         self.workers, self.home = workers, home
@@ -102,24 +100,9 @@ class RowScreening:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=worker.init_process,
-                initargs=(str(self._index_file()),),
-            )
+            index_file = snapshot_index_file(self.screener, self.home, self._stack)
+            self._pool = worker_pool(index_file, self.workers)
         return self._pool
-
-    def _index_file(self) -> Path:
-        """The persisted index of the screener's snapshot, or a copy written aside."""
-        if self.home is not None and self.screener.snapshot.isdigit():
-            path = index_path(self.home, int(self.screener.snapshot))
-            if path.exists():
-                return path
-        folder = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="clearance-"))
-        path = Path(folder) / "snapshot.index"
-        save_index(self.screener.index, path)
-        return path
 
 
 def screen_chunk(queries: list[RawQuery], threshold: float, limit: int) -> list[RowOutcome]:
