@@ -452,7 +452,6 @@ def _save_bars(
             "best": None if bar.best == -math.inf else bar.best,
             "floor": None if bar.best == -math.inf else bar.floor,
             "rank": None if bar.rank == math.inf or bar.best == -math.inf else bar.rank,
-            "crowded": bar.cut,
             "scored": bar.scored,
             "ranked": bar.ranked,
             "script": screened.script,

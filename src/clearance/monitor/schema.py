@@ -124,8 +124,8 @@ hits = Table(
 #: each row's candidates' bar (matching.candidates.CandidateBar) from its last
 #: screening, which lets the next run prove that a list change cannot reach the
 #: row (monitor/scope.py). Not evidence but a working aid: a run rewrites the bars
-#: of the rows it screens. `best` NULL: any change the row reaches counts; `rank`
-#: NULL: no name was left out.
+#: of the rows it screens, and the pool counts of the rows it spares. `best` NULL:
+#: any change the row reaches counts; `rank` NULL: no name was left out.
 row_bars = Table(
     "monitor_row_bars",
     metadata,
@@ -135,7 +135,6 @@ row_bars = Table(
     Column("best", Float),
     Column("floor", Float),
     Column("rank", Float),
-    Column("crowded", Boolean, nullable=False),  # a pool was cut (CandidateBar.cut)
     Column("scored", Integer),  # CandidateBar's pool counts (NULL: kept before they were)
     Column("ranked", Integer),
     Column("script", String(20)),  # the name as normalised (NULL: kept before it was)
