@@ -377,9 +377,10 @@ class _SharedProbes:
         found = self._found.get((key, script))
         if found is None:
             ids = probe(self.both, key, script, self.known)
+            on_its_own = script != "Arabic" and not self.flips.isdisjoint(ids)
             reached: list[dict[int, float]] = []
             for side, numbers in zip(self.sides, self.numbers, strict=True):
-                if script != "Arabic" and not self.flips.isdisjoint(ids):
+                if on_its_own:
                     own = probe(side.lookup, key, script, self.known)
                 else:
                     own = {n for i in ids if (n := numbers[i]) >= 0}
