@@ -89,14 +89,33 @@ def screen_row(
     return outcome if isinstance(outcome, str) else outcome[0]
 
 
+class RowFields(NamedTuple):
+    """A row's cells as `Screener.screen` takes them."""
+
+    name: str
+    schema: str | None
+    countries: tuple[str, ...]
+    birth_date: str | None
+
+
+def row_fields(query: RawQuery) -> RowFields:
+    birth_date = query.birth_date.strip()
+    return RowFields(
+        query.name.strip(),
+        schema_of(query.schema),
+        countries_of(query.country),
+        None if birth_date.casefold() in _BLANK else birth_date,
+    )
+
+
 def parse_row(query: RawQuery) -> Query:
     """The row as `Screener.screen` reads it (raises QueryError as it would)."""
-    birth_date = query.birth_date.strip()
+    fields = row_fields(query)
     return parse_query(
-        query.name.strip(),
-        schema=schema_of(query.schema),
-        countries=countries_of(query.country),
-        birth_date=None if birth_date.casefold() in _BLANK else birth_date,
+        fields.name,
+        schema=fields.schema,
+        countries=fields.countries,
+        birth_date=fields.birth_date,
     )
 
 
@@ -104,13 +123,13 @@ def screen_row_with_bar(
     screener: Screener, query: RawQuery, threshold: float, limit: int
 ) -> tuple[tuple[Hit, ...], CandidateBar] | str:
     """`screen_row` with the row's candidates' bar (see Screener.screen_with_bar)."""
-    birth_date = query.birth_date.strip()
+    fields = row_fields(query)
     try:
         hits, bar = screener.screen_with_bar(
-            query.name.strip(),
-            schema=schema_of(query.schema),
-            countries=countries_of(query.country),
-            birth_date=None if birth_date.casefold() in _BLANK else birth_date,
+            fields.name,
+            schema=fields.schema,
+            countries=fields.countries,
+            birth_date=fields.birth_date,
             threshold=threshold,
             limit=limit,
         )
