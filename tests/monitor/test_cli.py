@@ -107,6 +107,10 @@ def test_bad_input_exits_2_and_changes_nothing(
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert "error:" in result.stderr and expected in " ".join(result.stderr.split()), args
         assert "Traceback" not in result.stderr
+    no_workers = run(monitor_home, "monitor", "run", "book", "--workers", "0")
+    assert no_workers.returncode == 2 and "Traceback" not in no_workers.stderr
+    said = " ".join(no_workers.stderr.replace("│", " ").split())  # Rich's error box
+    assert "Invalid value for '--workers': Input should be greater than or equal to 1" in said
     assert run(monitor_home, "monitor", "list", "--json").stdout == before
     assert not (tmp_path / "e.csv").exists()
 
