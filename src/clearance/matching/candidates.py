@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import NamedTuple
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
@@ -101,27 +101,46 @@ def _similar_tokens(
     return similarities(index, token, script, probe(index, token, script, known))
 
 
-def probe(index: ScreeningIndex, token: str, script: str, known: Container[str]) -> set[int]:
+def probe(
+    index: ScreeningIndex,
+    token: str,
+    script: str,
+    known: Container[str],
+    prefixes: Container[str] | None = None,
+) -> set[int]:
     """The index tokens the query token's exact, deletion, skeleton, folded and
-    consonant keys find, before they are compared with it."""
+    consonant keys find, before they are compared with it.
+
+    `prefixes` (`fuzzy_prefixes` of a small look-up index): every prefix of its
+    deletion keys. A deletion key of the token starts with the letters before
+    the first letter taken out, so once those are no key's prefix, no later
+    deletion can find anything: the search stops there, finding the same tokens.
+    Against the few words of a list change, a long unknown token's hundred
+    two-deletion keys then shrink to a handful."""
     fuzzy = index.fuzzy
     ids: set[int] = set(fuzzy.get(token, ()))
     length = len(token)
     if length >= MIN_FUZZY_LENGTH:
-        for key in deletions(token):
-            found = fuzzy.get(key)
-            if found:
-                ids.update(found)
+        if prefixes is None:
+            for key in deletions(token):
+                found = fuzzy.get(key)
+                if found:
+                    ids.update(found)
+        else:
+            _pruned_deletions(fuzzy, token, prefixes, ids)
         if length >= TWO_EDIT_LENGTH and token not in known:
-            # an unknown long token may be two edits from a listed one ("kaesrsky"):
-            # each pair of positions taken out once (the deletions of its deletions,
-            # without making each of them twice)
-            for i in range(length):
-                head = token[:i]
-                for j in range(i + 1, length):
-                    found = fuzzy.get(head + token[i + 1 : j] + token[j + 1 :])
-                    if found:
-                        ids.update(found)
+            if prefixes is None:
+                # an unknown long token may be two edits from a listed one ("kaesrsky"):
+                # each pair of positions taken out once (the deletions of its deletions,
+                # without making each of them twice)
+                for i in range(length):
+                    head = token[:i]
+                    for j in range(i + 1, length):
+                        found = fuzzy.get(head + token[i + 1 : j] + token[j + 1 :])
+                        if found:
+                            ids.update(found)
+            else:
+                _pruned_two_deletions(fuzzy, token, prefixes, ids)
     if len(key := skeleton(token)) >= 3:
         ids.update(index.skeletons.get(key, ()))
     if length >= MIN_FUZZY_LENGTH:
@@ -132,6 +151,39 @@ def probe(index: ScreeningIndex, token: str, script: str, known: Container[str])
     if script == "Greek":
         ids.update(index.greek_folded.get(greek_fold(token), ()))
     return ids
+
+
+def fuzzy_prefixes(index: ScreeningIndex) -> frozenset[str]:
+    """Every prefix of the index's deletion keys (for `probe`; worth it on small indexes)."""
+    return frozenset(key[:i] for key in index.fuzzy for i in range(len(key) + 1))
+
+
+def _pruned_deletions(
+    fuzzy: dict[str, Sequence[int]], token: str, prefixes: Container[str], ids: set[int]
+) -> None:
+    for i in range(len(token)):
+        if token[:i] not in prefixes:
+            return  # every deletion from here on starts with token[:i]
+        found = fuzzy.get(token[:i] + token[i + 1 :])
+        if found:
+            ids.update(found)
+
+
+def _pruned_two_deletions(
+    fuzzy: dict[str, Sequence[int]], token: str, prefixes: Container[str], ids: set[int]
+) -> None:
+    length = len(token)
+    for i in range(length):
+        head = token[:i]
+        if head not in prefixes:
+            return
+        for j in range(i + 1, length):
+            start = head + token[i + 1 : j]
+            if start not in prefixes:
+                break  # every later second deletion keeps this start
+            found = fuzzy.get(start + token[j + 1 :])
+            if found:
+                ids.update(found)
 
 
 def similarities(

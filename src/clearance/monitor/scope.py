@@ -45,6 +45,7 @@ from clearance.matching.candidates import (
     COVER_FLOOR,
     CandidateBar,
     _query_keys,
+    fuzzy_prefixes,
     probe,
     rank_value,
     shared_weights,
@@ -178,6 +179,7 @@ class _Concerned:
         self.abjad = {index.tokens[i] for i in index.abjad_tokens}
         self.stable: frozenset[int] = frozenset()  # see `_mark_stable`
         self.lookup = lookup_index(self.words, self.abjad)
+        self.prefixes = fuzzy_prefixes(self.lookup)
         self.names_with = [self.words[t] for t in self.lookup.tokens]
         # name id -> (entity position, entity id)
         self.owner: dict[int, tuple[int, str]] = {}
@@ -362,6 +364,7 @@ class _SharedProbes:
         self.sides, self.known = (old, new), known
         words = {**old.words, **new.words}
         self.both = lookup_index(words, old.abjad | new.abjad)
+        self.prefixes = fuzzy_prefixes(self.both)
         self.flips = frozenset(
             number
             for number, token in enumerate(self.both.tokens)
@@ -376,12 +379,12 @@ class _SharedProbes:
         """Each side's token numbers the key reaches, with their similarity."""
         found = self._found.get((key, script))
         if found is None:
-            ids = probe(self.both, key, script, self.known)
+            ids = probe(self.both, key, script, self.known, self.prefixes)
             on_its_own = script != "Arabic" and not self.flips.isdisjoint(ids)
             reached: list[dict[int, float]] = []
             for side, numbers in zip(self.sides, self.numbers, strict=True):
                 if on_its_own:
-                    own = probe(side.lookup, key, script, self.known)
+                    own = probe(side.lookup, key, script, self.known, side.prefixes)
                 else:
                     own = {n for i in ids if (n := numbers[i]) >= 0}
                 reached.append(similarities(side.lookup, key, script, own))
