@@ -29,6 +29,7 @@ from clearance.matching.candidates import (
     CandidateBar,
     find_candidates,
     find_candidates_with_bar,
+    party_key,
 )
 from clearance.matching.explain import explain
 from clearance.matching.score import (
@@ -353,7 +354,8 @@ class Screener:
             if hit is not None:
                 best[position] = hit
         hits = sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
-        return hits[:limit], bar
+        parties = frozenset(party_key(index.entities.field(p, 0)) for p in by_entity)
+        return hits[:limit], bar._replace(parties=parties)
 
     def _score_entity(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -456,6 +457,7 @@ def _save_bars(
             "ranked": bar.ranked,
             "script": screened.script,
             "tokens": " ".join(screened.tokens),
+            "parties": _packed(bar.parties),
         }
         for key, screened in bars.items()
         if screened is not None
@@ -484,22 +486,38 @@ def _move_counts(conn: Connection, portfolio_id: int, moved: dict[str, Screened]
     )
 
 
+def _packed(parties: frozenset[int] | None) -> bytes | None:
+    """A bar's party keys as 4 bytes each (little-endian, sorted)."""
+    if parties is None:
+        return None
+    return struct.pack(f"<{len(parties)}I", *sorted(parties))
+
+
+def _unpacked(packed: bytes | None) -> frozenset[int] | None:
+    if packed is None:
+        return None
+    return frozenset(struct.unpack(f"<{len(packed) // 4}I", packed))
+
+
 def load_screened(store: Store, portfolio: Portfolio) -> dict[str, Screened]:
     """Row key -> what its last screening left (rows that could not be screened have none)."""
     table = t.row_bars
     c = table.c
     query = select(
-        c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens
+        c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties
     ).where(c.portfolio_id == portfolio.id)
     found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        for key, best, floor, rank, scored, ranked, script, tokens in conn.execute(query):
+        for key, best, floor, rank, scored, ranked, script, tokens, packed in conn.execute(query):
             if scored is None or ranked is None:  # kept before the counts were: as if cut
                 scored, ranked = INITIAL_POOL + 1, RANKED_POOL + 1
+            parties = _unpacked(packed)
             bar = (
-                ANY_CHANGE
+                ANY_CHANGE._replace(parties=parties)
                 if best is None
-                else CandidateBar(best, floor, math.inf if rank is None else rank, scored, ranked)
+                else CandidateBar(
+                    best, floor, math.inf if rank is None else rank, scored, ranked, parties
+                )
             )
             known = script is not None and tokens is not None
             found[key] = Screened(
@@ -566,30 +584,40 @@ def last_run(store: Store, portfolio: Portfolio) -> RunRecord | None:
 
 def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
     """A run's hits in row-key and rank order (with the hits that were gone, unless not asked)."""
-    query = select(t.hits).where(t.hits.c.run_id == run_id)
+    c = t.hits.c
+    query = select(
+        c.row_key, c.row_id, c.query, c.entity_id, c.dataset, c.schema, c.caption, c.lists,
+        c.matched_name, c.score, c.match, c.explanation, c.rank, c.status,
+    ).where(c.run_id == run_id)  # fmt: skip
     if not gone:
-        query = query.where(t.hits.c.status != "gone")
+        query = query.where(c.status != "gone")
+    # a monitoring run reads its previous run's hits, a hundred thousand for a large
+    # book: rows are unpacked as tuples, and the few distinct list sets decoded once
+    lists: dict[str, tuple[str, ...]] = {}
     with store.engine.connect() as conn:
-        found = conn.execute(query.order_by(t.hits.c.row_key, t.hits.c.rank)).all()
+        found = conn.execute(query.order_by(c.row_key, c.rank)).all()
     return [
         RunHit(
-            row_key=r.row_key,
-            row_id=r.row_id,
-            query=r.query,
-            entity_id=r.entity_id,
-            dataset=r.dataset,
-            schema=r.schema,
-            caption=r.caption,
-            lists=tuple(json.loads(r.lists)),
-            matched_name=r.matched_name,
-            score=float(r.score),
-            match=bool(r.match),
-            explanation=r.explanation,
-            rank=int(r.rank),
-            status=r.status,
+            row_key=row_key,
+            row_id=row_id,
+            query=name,
+            entity_id=entity_id,
+            dataset=dataset,
+            schema=schema,
+            caption=caption,
+            lists=lists.get(listed) or lists.setdefault(listed, tuple(json.loads(listed))),
+            matched_name=matched_name,
+            score=float(score),
+            match=bool(match),
+            explanation=explanation,
+            rank=int(rank),
+            status=status,
         )
-        for r in found
-    ]
+        for (
+            row_key, row_id, name, entity_id, dataset, schema, caption, listed,
+            matched_name, score, match, explanation, rank, status,
+        ) in found
+    ]  # fmt: skip
 
 
 def load_hits(store: Store, run_id: int) -> dict[str, list[RunHit]]:

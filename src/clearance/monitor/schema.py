@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -139,4 +140,6 @@ row_bars = Table(
     Column("ranked", Integer),
     Column("script", String(20)),  # the name as normalised (NULL: kept before it was)
     Column("tokens", Text),
+    # the scored parties' `party_key`s, packed (NULL: kept before they were)
+    Column("parties", LargeBinary),
 )

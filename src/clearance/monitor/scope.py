@@ -11,7 +11,7 @@ would give the same ones. The proof rests on three properties of the matcher:
   breaks ties by name id, so names of unchanged entities without dirty words
   compete exactly as before (they keep their order in the new index);
 - the previous run kept each row's `CandidateBar`: what a name outside its
-  candidates must share with it to change them.
+  candidates must share with it to change them, and which parties it scored.
 
 The names concerned are those of added, removed or changed entities and those
 with a dirty word, in the old index and the new; the parties concerned are
@@ -21,8 +21,10 @@ concerned may share enough with it to pass its bar. That last check needs no
 screening: an index of only those names' words (`lookup_index`) tells which of
 them the row's keys reach, exactly as the full index would, and
 `shared_weights` replays the credit the look-up gives each. Names of a changed
-party that are the same on both sides are `stable`: they keep their place, so
-only their party's hit needs checking. The bar's pool counts move by the names
+party that are the same on both sides are stable and not concerned: they keep
+their place, so only their party's hit may change, and only in the rows whose
+bar names it among the parties scored (a change that amends entries without
+renaming them is checked by that alone). The bar's pool counts move by the names
 concerned that a spared row's pools gain or lose, and the run stores them, so
 the next run starts from exact counts. When the rounded number of names itself
 changed, every weight moved, and every row is screened again. The monitor's
@@ -46,6 +48,7 @@ from clearance.matching.candidates import (
     CandidateBar,
     _query_keys,
     fuzzy_prefixes,
+    party_key,
     probe,
     rank_value,
     shared_weights,
@@ -177,7 +180,6 @@ class _Concerned:
             if concerned:
                 self.joined[joined] = concerned
         self.abjad = {index.tokens[i] for i in index.abjad_tokens}
-        self.stable: frozenset[int] = frozenset()  # see `_mark_stable`
         self.lookup = lookup_index(self.words, self.abjad)
         self.prefixes = fuzzy_prefixes(self.lookup)
         self.names_with = [self.words[t] for t in self.lookup.tokens]
@@ -215,12 +217,11 @@ class _Concerned:
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
         kept: set[str] = set()
         ranked = 0
-        stable = self.stable
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
             # (`_near` written out: this loop runs for every name a row reaches)
-            if shared >= best - _TOLERANCE * (1.0 + shared + best) and name_id not in stable:
+            if shared >= best - _TOLERANCE * (1.0 + shared + best):
                 return None  # it may have been the best, or become it: the floor moves
             weight = index.name_weights[name_id]
             cover = COVER_FLOOR * min(query_weight, weight)
@@ -233,11 +234,8 @@ class _Concerned:
             ranked += 1
             rank = rank_value(shared, weight)
             if _near(rank, rank_bar):
-                if name_id not in stable:
-                    return None  # it may be the first name left out, or take its place
-                # a stable name at the cut stays left out or kept, as it was: its
-                # party counts as kept, so that whether it is a hit gets checked
-            elif rank > rank_bar:
+                return None  # it may be the first name left out, or take its place
+            if rank > rank_bar:
                 continue
             position, entity_id = self.owner[name_id]
             if allowed is not None and not allowed(position):
@@ -275,19 +273,32 @@ class ListScope:
             return
         self.dirty = _dirty_tokens(old, self.new)
         entities = change.entities
-        self.concerned = (
-            _Concerned(old, _affected_names(old, entities, self.dirty)),
-            _Concerned(self.new, _affected_names(self.new, entities, self.dirty)),
+        old_names = _affected_names(old, entities, self.dirty)
+        new_names = _affected_names(self.new, entities, self.dirty)
+        stable_old, stable_new, stable_owners = _stable_names(
+            old, old_names, self.new, new_names, self.dirty
         )
-        _mark_stable(*self.concerned, self.dirty)
+        self.concerned = (
+            _Concerned(old, old_names - stable_old),
+            _Concerned(self.new, new_names - stable_new),
+        )
+        # with no name concerned but stable ones, no row's look-up changes
+        self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
-        self.positions = {e: p for p, e in self.concerned[1].owner.values()}
+        self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
+        self.positions = {e: p for p, e in self.concerned[1].owner.values()} | stable_owners
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for _p, e in side.owner.values()}
+        # party_key -> changed parties with stable names: rows that scored them check them
+        self.stable_parties: dict[int, list[str]] = {}
+        for entity_id in stable_owners:
+            self.stable_parties.setdefault(party_key(entity_id), []).append(entity_id)
+        self.stable_keys = frozenset(self.stable_parties)
         self.reason = (
             f"{change.describe()}; {len(self.dirty):,} name parts changed weight; rows whose "
-            f"candidates the {len(self.concerned[1].names):,} names concerned may change "
-            "were re-screened"
+            f"candidates the {len(self.concerned[1].names):,} names concerned may change, "
+            f"and rows that scored one of the {len(stable_owners):,} changed parties with "
+            "names as they were, were checked against the change"
         )
 
     def check(
@@ -295,14 +306,42 @@ class ListScope:
     ) -> Screened | None:
         """A row keeps its hits only if the change provably leaves them as they are: no
         hit on a concerned party (changed, or with a reweighed name); none of its words
-        or look-up keys reweighed; and the concerned names it reaches leave its
-        candidates as they were, but for concerned parties that are among them before
-        and after, without a hit. That last case is common: a party's twenty
-        candidates hold weak ones, and a changed weak candidate changes no hit. The
-        counts of its pools move by the concerned names they gain and lose."""
+        or look-up keys reweighed; the concerned names it reaches leave its candidates
+        as they were, but for concerned parties that are among them before and after;
+        and no such party, nor a changed party it scored whose names are as they were,
+        is a hit now. The concerned parties among a row's candidates are common: a
+        party's twenty candidates hold weak ones, and a changed weak candidate changes
+        no hit. The counts of its pools move by the concerned names they gain and lose."""
         if self.everything or screened is None or not self.parties.isdisjoint(previous):
             return None
+        parties = screened.bar.parties
+        if parties is None:
+            return None  # screened before bars named their parties: which it scored is unknown
         normalized = screened.normalized(query)
+        if self.reachable:
+            replayed = self._replay(query, normalized, screened)
+            if replayed is None:
+                return None
+            screened, kept = replayed
+        else:
+            kept = frozenset()
+        suspects = kept.union(*(self.stable_parties[k] for k in parties & self.stable_keys))
+        if suspects:
+            parsed = parse_row(query)
+            hit = self.screener.entity_hit
+            if any(
+                hit(parsed, self.positions[e], self.threshold, normalized) is not None
+                for e in suspects
+            ):
+                return None
+        return screened
+
+    def _replay(
+        self, query: RawQuery, normalized: NormalizedName, screened: Screened
+    ) -> tuple[Screened, frozenset[str]] | None:
+        """What the row's screening leaves after the change, and the concerned parties
+        among its candidates; None if that is not certain."""
+        nothing: frozenset[str] = frozenset()
         keys = _query_keys(normalized, self.new)
         dirty = self.dirty
         if keys != _query_keys(normalized, self.old):
@@ -314,10 +353,10 @@ class ListScope:
         if not any(any(reach(k, script)) for k in keys) and not any(
             normalized.joined in side.joined for side in self.concerned
         ):
-            return screened  # the usual case: it reaches none of the names concerned
+            return screened, nothing  # the usual case: it reaches none of the names concerned
         credited = self.credits(normalized, keys)
         if not credited[0] and not credited[1]:
-            return screened
+            return screened, nothing
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
@@ -331,15 +370,7 @@ class ListScope:
         moved = bar._replace(scored=scored, ranked=ranked)
         if moved.cut:
             return None
-        if after.entities:
-            parsed = parse_row(query)
-            hit = self.screener.entity_hit
-            if any(
-                hit(parsed, self.positions[e], self.threshold, normalized) is not None
-                for e in after.entities
-            ):
-                return None
-        return screened._replace(bar=moved)
+        return screened._replace(bar=moved), after.entities
 
     def credits(
         self, query: NormalizedName, keys: list[str]
@@ -411,27 +442,40 @@ def _dirty_tokens(old: ScreeningIndex, new: ScreeningIndex) -> frozenset[str]:
     return frozenset(dirty)
 
 
-def _mark_stable(old: _Concerned, new: _Concerned, dirty: frozenset[str]) -> None:
-    """A changed party's name that is on both sides, as it was and without a dirty
-    word, gets the same credit and weight from every row on both: it cannot move
-    the best candidate's weight (only whether its party is a hit may change)."""
+def _stable_names(
+    old: ScreeningIndex,
+    old_names: frozenset[int],
+    new: ScreeningIndex,
+    new_names: frozenset[int],
+    dirty: frozenset[str],
+) -> tuple[frozenset[int], frozenset[int], dict[str, int]]:
+    """The names of changed parties that are on both sides as they were (same party,
+    schema and words, none dirty): each gets the same credit and weight from every
+    row on both, so it keeps its place among a row's candidates and only whether its
+    party is a hit may change. Returns them in the old index and the new, and their
+    parties' positions in the new."""
     signatures = []
-    for side in (old, new):
-        rows = side.index.names.rows
-        found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        for name_id, (_position, entity_id) in side.owner.items():
+    for index, names in ((old, old_names), (new, new_names)):
+        rows = index.names.rows
+        found: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+        for name_id in names:
             tokens = rows[name_id][_NAME_TOKENS]
             if dirty.isdisjoint(tokens):
-                found.setdefault((entity_id, tuple(tokens)), []).append(name_id)
+                info = index.entities[rows[name_id][_NAME_ENTITY]]
+                found.setdefault((info.id, info.schema, tuple(tokens)), []).append(name_id)
         signatures.append(found)
-    both = signatures[0].keys() & signatures[1].keys()
-    for side, found in zip((old, new), signatures, strict=True):
-        side.stable = frozenset(
-            n
-            for key in both
-            if len(signatures[0][key]) == len(signatures[1][key])
-            for n in found[key]
-        )
+    same = [
+        key
+        for key in signatures[0].keys() & signatures[1].keys()
+        if len(signatures[0][key]) == len(signatures[1][key])
+    ]
+    stable_old = frozenset(n for key in same for n in signatures[0][key])
+    stable_new = frozenset(n for key in same for n in signatures[1][key])
+    owners = {
+        new.entities.field(position, _ENTITY_ID): position
+        for position in {new.names.rows[n][_NAME_ENTITY] for n in stable_new}
+    }
+    return stable_old, stable_new, owners
 
 
 def _affected_names(
