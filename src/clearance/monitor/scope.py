@@ -317,8 +317,8 @@ class ListScope:
         parties = screened.bar.parties
         if parties is None:
             return None  # screened before bars named their parties: which it scored is unknown
-        normalized = screened.normalized(query)
-        if self.reachable:
+        normalized = screened.normalized(query) if self.reachable else None
+        if normalized is not None:
             replayed = self._replay(query, normalized, screened)
             if replayed is None:
                 return None
@@ -327,6 +327,8 @@ class ListScope:
             kept = frozenset()
         suspects = kept.union(*(self.stable_parties[k] for k in parties & self.stable_keys))
         if suspects:
+            if normalized is None:
+                normalized = screened.normalized(query)
             parsed = parse_row(query)
             hit = self.screener.entity_hit
             if any(
