@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.monitor.conftest import alter, unlisted_names, variations
@@ -207,21 +208,29 @@ def test_a_changed_partys_unchanged_names_keep_their_place(
     assert led_and_spared > 0
 
 
-def test_an_amended_party_is_checked_only_where_it_was_scored(
-    entities: list[Entity], old: Screener
-) -> None:
-    """Entries amended without a name changing concern no name: no row's look-up is
-    replayed, the rows that scored an amended party only check whether it is a hit
-    now, and every spared row keeps exactly its answers and bar."""
-    rng = random.Random(21)
+def amendments(
+    entities: list[Entity], old: Screener, seed: int, **fields: Any
+) -> tuple[dict[str, Entity], Screener, ListScope]:
+    """60 entries amended: a remark added, and `fields` replaced; their names untouched."""
+    rng = random.Random(seed)
     amended = {
-        e.id: replace(e, remarks=(*e.remarks, "Amended."), birth_dates=("1950",))
+        e.id: replace(e, remarks=(*e.remarks, "Amended."), **fields)
         for e in rng.sample(entities, 60)
     }
     new = Screener.from_entities([amended.get(e.id, e) for e in entities], snapshot="new")
     change = ListChange(0, 1, frozenset(), frozenset(), frozenset(amended))
-    scope = ListScope(old.index, new, change, new.default_threshold)
-    assert not scope.reachable and not scope.concerned[1].names
+    return amended, new, ListScope(old.index, new, change, new.default_threshold)
+
+
+def test_an_amended_party_is_checked_only_where_it_was_scored(
+    entities: list[Entity], old: Screener
+) -> None:
+    """Entries amended without a name changing concern no name, so no row's look-up
+    is replayed; where an amended party's birth dates changed, the rows that scored
+    it check whether it is a hit now; every spared row keeps its answers and bar."""
+    amended, new, scope = amendments(entities, old, 21, birth_dates=("1950",))
+    assert not scope.reachable and not scope.concerned[1].names and scope.refeatured
+    rng = random.Random(21)
     scored_and_spared = 0
     for name in queries(entities, list(amended.values()), rng):
         before, spared = checked(scope, old, name)
@@ -233,13 +242,29 @@ def test_an_amended_party_is_checked_only_where_it_was_scored(
     assert scored_and_spared > 0
 
 
+def test_an_amendment_leaving_names_and_features_needs_no_check(
+    entities: list[Entity], old: Screener
+) -> None:
+    """Remarks alone change no score: only rows with a hit on an amended party are
+    screened again, even those whose bar does not name its parties (migration 0006)."""
+    amended, new, scope = amendments(entities, old, 23)
+    assert not scope.reachable and not scope.refeatured
+    for name in queries(entities, list(amended.values()), random.Random(23)):
+        before, bar = answers(old, name)
+        previous = {str(a[0]) for a in before}
+        unnamed = last_screening(name, bar._replace(parties=None))
+        spared = scope.check(RawQuery(name, "", "", ""), previous, unnamed)
+        assert (spared is None) == bool(previous & set(amended)), name
+        if spared is not None:
+            assert answers(new, name) == (before, bar), name
+
+
 def test_a_bar_that_does_not_name_its_parties_is_screened_again(
     entities: list[Entity], old: Screener
 ) -> None:
-    """Bars kept before they named the parties scored (migration 0006) cannot tell
-    where a changed party was scored: their rows are screened again."""
-    rng = random.Random(22)
-    _changed, _new, scope = respellings(entities, old, rng, 5)
+    """A bar kept before bars named the parties scored cannot tell whether a party
+    whose birth dates changed was scored: its row is screened again."""
+    _amended, _new, scope = amendments(entities, old, 22, birth_dates=("1950",))
     name = unlisted_names(1, seed=5)[0]
     _before, bar = answers(old, name)
     assert scope.check(RawQuery(name, "", "", ""), set(), last_screening(name, bar)) is not None

@@ -278,6 +278,13 @@ class ListScope:
         stable_old, stable_new, stable_owners = _stable_names(
             old, old_names, self.new, new_names, self.dirty
         )
+        # of the parties with such names, those whose other features changed (birth
+        # dates, countries, identifiers): their score may change where they were scored
+        refeatured = {
+            entity_id: new_position
+            for entity_id, (old_position, new_position) in stable_owners.items()
+            if _features(old.entities[old_position]) != _features(self.new.entities[new_position])
+        }
         self.concerned = (
             _Concerned(old, old_names - stable_old),
             _Concerned(self.new, new_names - stable_new),
@@ -286,19 +293,20 @@ class ListScope:
         self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
-        self.positions = {e: p for p, e in self.concerned[1].owner.values()} | stable_owners
+        self.positions = {e: p for p, e in self.concerned[1].owner.values()} | refeatured
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for _p, e in side.owner.values()}
-        # party_key -> changed parties with stable names: rows that scored them check them
-        self.stable_parties: dict[int, list[str]] = {}
-        for entity_id in stable_owners:
-            self.stable_parties.setdefault(party_key(entity_id), []).append(entity_id)
-        self.stable_keys = frozenset(self.stable_parties)
+        # party_key -> those parties: the rows that scored one check whether it is a hit
+        self.refeatured: dict[int, list[str]] = {}
+        for entity_id in refeatured:
+            self.refeatured.setdefault(party_key(entity_id), []).append(entity_id)
+        self.refeatured_keys = frozenset(self.refeatured)
         self.reason = (
             f"{change.describe()}; {len(self.dirty):,} name parts changed weight; rows whose "
             f"candidates the {len(self.concerned[1].names):,} names concerned may change, "
-            f"and rows that scored one of the {len(stable_owners):,} changed parties with "
-            "names as they were, were checked against the change"
+            f"and rows that scored one of the {len(refeatured):,} changed parties with names "
+            "as they were but other birth dates, countries or identifiers, were checked "
+            "against the change"
         )
 
     def check(
@@ -315,7 +323,7 @@ class ListScope:
         if self.everything or screened is None or not self.parties.isdisjoint(previous):
             return None
         parties = screened.bar.parties
-        if parties is None:
+        if parties is None and self.refeatured:
             return None  # screened before bars named their parties: which it scored is unknown
         normalized = screened.normalized(query) if self.reachable else None
         if normalized is not None:
@@ -325,7 +333,9 @@ class ListScope:
             screened, kept = replayed
         else:
             kept = frozenset()
-        suspects = kept.union(*(self.stable_parties[k] for k in parties & self.stable_keys))
+        suspects = kept
+        if parties is not None and not self.refeatured_keys.isdisjoint(parties):
+            suspects = kept.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
         if suspects:
             if normalized is None:
                 normalized = screened.normalized(query)
@@ -450,21 +460,22 @@ def _stable_names(
     new: ScreeningIndex,
     new_names: frozenset[int],
     dirty: frozenset[str],
-) -> tuple[frozenset[int], frozenset[int], dict[str, int]]:
+) -> tuple[frozenset[int], frozenset[int], dict[str, tuple[int, int]]]:
     """The names of changed parties that are on both sides as they were (same party,
-    schema and words, none dirty): each gets the same credit and weight from every
-    row on both, so it keeps its place among a row's candidates and only whether its
-    party is a hit may change. Returns them in the old index and the new, and their
-    parties' positions in the new."""
+    schema, words, none dirty, and script): each gets the same credit, weight and
+    comparison from every row on both, so it keeps its place among a row's
+    candidates, and its party's score changes only with its other features.
+    Returns them in the old index and the new, and their parties' positions in
+    the old and the new."""
     signatures = []
     for index, names in ((old, old_names), (new, new_names)):
-        rows = index.names.rows
-        found: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+        found: dict[tuple[str, str, tuple[str, ...], str], list[int]] = {}
         for name_id in names:
-            tokens = rows[name_id][_NAME_TOKENS]
-            if dirty.isdisjoint(tokens):
-                info = index.entities[rows[name_id][_NAME_ENTITY]]
-                found.setdefault((info.id, info.schema, tuple(tokens)), []).append(name_id)
+            row = index.names[name_id]
+            if dirty.isdisjoint(row.tokens):
+                info = index.entities[row.entity]
+                signature = (info.id, info.schema, tuple(row.tokens), row.script)
+                found.setdefault(signature, []).append(name_id)
         signatures.append(found)
     same = [
         key
@@ -474,10 +485,18 @@ def _stable_names(
     stable_old = frozenset(n for key in same for n in signatures[0][key])
     stable_new = frozenset(n for key in same for n in signatures[1][key])
     owners = {
-        new.entities.field(position, _ENTITY_ID): position
-        for position in {new.names.rows[n][_NAME_ENTITY] for n in stable_new}
+        key[0]: (
+            old.names.rows[signatures[0][key][0]][_NAME_ENTITY],
+            new.names.rows[signatures[1][key][0]][_NAME_ENTITY],
+        )
+        for key in same
     }
     return stable_old, stable_new, owners
+
+
+def _features(info: EntityInfo) -> tuple[object, ...]:
+    """What a party's score depends on besides its names (`Screener._score_entity`)."""
+    return info.schema, info.birth_dates, info.countries, info.identifiers
 
 
 def _affected_names(
