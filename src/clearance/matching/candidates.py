@@ -408,7 +408,7 @@ def shared_weights(
     index: ScreeningIndex,
     query: NormalizedName,
     keys: list[str],
-    reach: Callable[[str], dict[int, float]],
+    reach: list[dict[int, float]],
     tokens: list[str],
     names_with: list[list[int]],
     joined: dict[str, list[int]],
@@ -417,7 +417,7 @@ def shared_weights(
 
     The names are those in `names_with` (token number -> name ids with that
     token, `tokens` giving each token, every token of those names among them);
-    `reach(key)` gives the token numbers a query key reaches and their
+    `reach[i]` gives the token numbers `keys[i]` reaches and their
     similarity, as `similar_tokens` would in `index`; `joined`: spaceless form ->
     those names. The look-up's steps are followed in the same order, so each
     weight is the very float the look-up computes, provided no pool was
@@ -427,14 +427,14 @@ def shared_weights(
     has_words = any(len(t) > 1 for t in own)
     reached: set[int] = set()
     per_key: list[tuple[dict[int, float], dict[int, float]]] = []
-    for key in keys:
+    for key, found in zip(keys, reach, strict=True):
         key_id = index.token_ids.get(key)
         ceiling = index.max_idf if key_id is None else index.idf[key_id]
         is_own = key in own
         initial = len(key) == 1 and has_words
         best: dict[int, float] = {}
         common: dict[int, float] = {}
-        for number, similarity in reach(key).items():
+        for number, similarity in found.items():
             token = tokens[number]
             if initial and len(token) > 1:
                 continue

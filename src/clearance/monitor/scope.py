@@ -34,7 +34,7 @@ tests and benchmark compare incremental runs with full ones.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Container
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -190,10 +190,10 @@ class _Concerned:
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
 
     def weights(
-        self, query: NormalizedName, keys: list[str], reach: Callable[[str], dict[int, float]]
+        self, query: NormalizedName, keys: list[str], reached: list[dict[int, float]]
     ) -> dict[int, float]:
         return shared_weights(
-            self.index, query, keys, reach, self.lookup.tokens, self.names_with, self.joined
+            self.index, query, keys, reached, self.lookup.tokens, self.names_with, self.joined
         )
 
     def kept(
@@ -309,6 +309,11 @@ class ListScope:
             "against the change"
         )
 
+    @property
+    def reads_parties(self) -> bool:
+        """Whether `check` looks at the parties each bar names (else they need not be read)."""
+        return not self.everything and bool(self.refeatured)
+
     def check(
         self, query: RawQuery, previous: Collection[str], screened: Screened | None
     ) -> Screened | None:
@@ -362,11 +367,12 @@ class ListScope:
             return None
         old_side, new_side = self.concerned
         reach, script = self._probes.reach, normalized.script
-        if not any(any(reach(k, script)) for k in keys) and not any(
+        found = [reach(k, script) for k in keys]
+        if not any(old or new for old, new in found) and not any(
             normalized.joined in side.joined for side in self.concerned
         ):
             return screened, nothing  # the usual case: it reaches none of the names concerned
-        credited = self.credits(normalized, keys)
+        credited = self._credits(normalized, keys, found)
         if not credited[0] and not credited[1]:
             return screened, nothing
         bar = screened.bar
@@ -389,11 +395,18 @@ class ListScope:
     ) -> tuple[dict[int, float], dict[int, float]]:
         """Name id -> the weight the look-up credits it, for the names concerned that
         the query's keys reach in the old index and in the new."""
-        script = query.script
+        return self._credits(query, keys, [self._probes.reach(k, query.script) for k in keys])
+
+    def _credits(
+        self,
+        query: NormalizedName,
+        keys: list[str],
+        found: list[tuple[dict[int, float], dict[int, float]]],
+    ) -> tuple[dict[int, float], dict[int, float]]:
         old_side, new_side = self.concerned
         return (
-            old_side.weights(query, keys, lambda k: self._probes.reach(k, script)[0]),
-            new_side.weights(query, keys, lambda k: self._probes.reach(k, script)[1]),
+            old_side.weights(query, keys, [old for old, _new in found]),
+            new_side.weights(query, keys, [new for _old, new in found]),
         )
 
 
