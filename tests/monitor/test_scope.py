@@ -270,3 +270,29 @@ def test_a_bar_that_does_not_name_its_parties_is_screened_again(
     assert scope.check(RawQuery(name, "", "", ""), set(), last_screening(name, bar)) is not None
     unnamed = last_screening(name, bar._replace(parties=None))
     assert scope.check(RawQuery(name, "", "", ""), set(), unnamed) is None
+
+
+def test_a_respelt_name_credited_as_before_keeps_the_best(
+    entities: list[Entity], old: Screener
+) -> None:
+    """A row that does not reach the respelt word credits the new spelling exactly as
+    the old: when that name was its best candidate, the best stays, and the row is
+    spared with its answers exact."""
+    rng = random.Random(31)
+    changed, new, scope = respellings(entities, old, rng, 40)
+    originals = [e for e in entities if e.id in changed]
+    rows = []
+    for entity in originals:
+        words = entity.names[0].value.split()
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        rows.append(" ".join(w for i, w in enumerate(words) if i != longest))
+    led_and_spared = 0
+    for name in dict.fromkeys(rows):
+        before, spared = checked(scope, old, name)
+        if spared is None:
+            continue
+        assert answers(new, name) == (before, spared.bar), name
+        normalized = normalize_name(name)
+        credited = scope.credits(normalized, _query_keys(normalized, new.index))
+        led_and_spared += spared.bar.best in credited[0].values()
+    assert led_and_spared > 0

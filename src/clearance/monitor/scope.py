@@ -202,10 +202,13 @@ class _Concerned:
         weights: dict[int, float],
         bar: CandidateBar,
         allowed: Allowed | None,
+        best_holds: bool = False,
     ) -> _Kept | None:
         """Which concerned parties the row's look-up keeps among its candidates, given
         the `weights` it credits the names concerned, judged against the row's bar;
-        None when that is not certain (see `ListScope.check`)."""
+        None when that is not certain (see `ListScope.check`). `best_holds`: a name
+        concerned in the new index gets the bar's best weight to the bit, so the best
+        stays as long as no name passes it."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
         if bar.cut:
@@ -221,7 +224,9 @@ class _Concerned:
             if shared < clear:
                 continue
             # (`_near` written out: this loop runs for every name a row reaches)
-            if shared >= best - _TOLERANCE * (1.0 + shared + best):
+            if shared >= best - _TOLERANCE * (1.0 + shared + best) and (
+                not best_holds or shared > best
+            ):
                 return None  # it may have been the best, or become it: the floor moves
             weight = index.name_weights[name_id]
             cover = COVER_FLOOR * min(query_weight, weight)
@@ -379,8 +384,13 @@ class ListScope:
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
         schema = schema_of(query.schema)  # checked when the row was screened
-        before = old_side.kept(normalized, credited[0], bar, schema_filter(self.old, schema))
-        after = new_side.kept(normalized, credited[1], bar, schema_filter(self.new, schema))
+        # A renamed party's name often gets the very credit it got before (the row
+        # does not reach the respelt word): if it was the best, the best stays. The
+        # unchanged names keep their credit, so none passes it; the kept() calls
+        # make sure no name concerned does.
+        holds = bar.best in credited[1].values()
+        before = old_side.kept(normalized, credited[0], bar, schema_filter(self.old, schema), holds)
+        after = new_side.kept(normalized, credited[1], bar, schema_filter(self.new, schema), holds)
         if before is None or after is None or before.entities != after.entities:
             return None
         scored = bar.scored and bar.scored - before.scored + after.scored
