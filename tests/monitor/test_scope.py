@@ -12,7 +12,12 @@ from tests.monitor.conftest import alter, unlisted_names, variations
 
 from clearance import Screener
 from clearance.batch.queries import RawQuery
-from clearance.matching.candidates import CandidateBar, _query_keys, find_candidates_with_bar
+from clearance.matching.candidates import (
+    RANKED_POOL,
+    CandidateBar,
+    _query_keys,
+    find_candidates_with_bar,
+)
 from clearance.model import Entity
 from clearance.monitor.scope import ListChange, ListScope, Screened
 from clearance.names import normalize_name
@@ -296,3 +301,42 @@ def test_a_respelt_name_credited_as_before_keeps_the_best(
         credited = scope.credits(normalized, _query_keys(normalized, new.index))
         led_and_spared += spared.bar.best in credited[0].values()
     assert led_and_spared > 0
+
+
+def test_a_respelt_name_credited_as_before_keeps_its_place_in_a_cut_ranking(
+    entities: list[Entity], old: Screener
+) -> None:
+    """ "Mohammed" and another frequent word rank hundreds of names, and the look-up
+    ranks only the four hundred sharing most. A party with both words, respelt in a
+    third, is credited alike before and after: it keeps its place among them, and
+    the row is spared with its answers exact."""
+    rng = random.Random(33)
+    index = old.index
+    by_names = sorted(range(len(index.tokens)), key=lambda t: -len(index.postings[t]))
+    frequent = {index.tokens[t] for t in by_names[:40]}
+    changed: dict[str, Entity] = {}
+    rows = set()
+    for entity in entities:
+        words = entity.names[0].value.split() if len(entity.names) == 1 else []
+        parts = [normalize_name(w).tokens for w in words]
+        shared = [p[0] for p in parts if p and p[0] in frequent and p[0] != "mohammed"]
+        others = [i for i, p in enumerate(parts) if p and p[0] not in frequent and len(p[0]) > 4]
+        if ("mohammed",) in parts and shared and others:
+            words[others[0]] = alter(words[others[0]], rng)
+            name = replace(entity.names[0], value=" ".join(words))
+            changed[entity.id] = replace(entity, names=(name,))
+            rows.update(f"mohammed {w}" for w in shared)
+    new = Screener.from_entities([changed.get(e.id, e) for e in entities], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, change, new.default_threshold)
+    in_a_cut_ranking = 0
+    for name in sorted(rows):
+        before, spared = checked(scope, old, name)
+        if spared is None:
+            continue
+        assert answers(new, name) == (before, spared.bar), name
+        normalized = normalize_name(name)
+        credited = scope.credits(normalized, _query_keys(normalized, new.index))[0]
+        bar = spared.bar
+        in_a_cut_ranking += bar.ranked > RANKED_POOL and max(credited.values()) >= bar.edge
+    assert in_a_cut_ranking > 0

@@ -59,7 +59,9 @@ class CandidateBar(NamedTuple):
     let a change that adds or removes a few names be followed exactly.
     `parties`: the `party_key` of each party the screening scored (None: not
     known), so a change that leaves a party's names as they were needs checking
-    only where that party was scored."""
+    only where that party was scored. `edge`: when more than `RANKED_POOL` names
+    were above the floor, the shared weight of the last one ranked (infinity
+    otherwise): a name clearly below it stays out of the ranking."""
 
     best: float
     floor: float
@@ -67,6 +69,7 @@ class CandidateBar(NamedTuple):
     scored: int
     ranked: int
     parties: frozenset[int] | None = None
+    edge: float = math.inf
 
     @property
     def cut(self) -> bool:
@@ -379,9 +382,11 @@ def find_candidates_with_bar(
         if v >= floor and v >= COVER_FLOOR * min(query_weight, weights[n])
     ]
     ranked_count = len(above)
+    edge = math.inf
     if len(above) > RANKED_POOL:
         # the penalty moves a name only a little: the best by shared weight suffice
         above = heapq.nlargest(RANKED_POOL, above, key=lambda n: (scores[n], -n))
+        edge = scores[above[-1]]
     # what a name has beyond what it shares counts a little against it: of the
     # many names with "al" and "jihad", "AL-JIHAD" itself comes first
     ranked = [(rank_value(scores[n], weights[n]), n) for n in above]
@@ -401,7 +406,7 @@ def find_candidates_with_bar(
         kept.append(name_id)
     if any_change:
         return kept, ANY_CHANGE
-    return kept, CandidateBar(best_score, floor, rank_bar, scored, ranked_count)
+    return kept, CandidateBar(best_score, floor, rank_bar, scored, ranked_count, edge=edge)
 
 
 def shared_weights(

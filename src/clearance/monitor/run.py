@@ -459,6 +459,7 @@ def _save_bars(
             "script": screened.script,
             "tokens": " ".join(screened.tokens),
             "parties": _packed(bar.parties),
+            "edge": None if bar.edge == math.inf else bar.edge,
         }
         for key, screened in bars.items()
         if screened is not None
@@ -509,11 +510,14 @@ def load_screened(
     table = t.row_bars
     c = table.c
     query = select(
-        c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties
-    ).where(c.portfolio_id == portfolio.id)
+        c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties,
+        c.edge,
+    ).where(c.portfolio_id == portfolio.id)  # fmt: skip
     found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        for key, best, floor, rank, scored, ranked, script, tokens, packed in conn.execute(query):
+        for key, best, floor, rank, scored, ranked, script, tokens, packed, edge in conn.execute(
+            query
+        ):
             if scored is None or ranked is None:  # kept before the counts were: as if cut
                 scored, ranked = INITIAL_POOL + 1, RANKED_POOL + 1
             scored_parties = _unpacked(packed) if parties else None
@@ -521,7 +525,13 @@ def load_screened(
                 ANY_CHANGE._replace(parties=scored_parties)
                 if best is None
                 else CandidateBar(
-                    best, floor, math.inf if rank is None else rank, scored, ranked, scored_parties
+                    best,
+                    floor,
+                    math.inf if rank is None else rank,
+                    scored,
+                    ranked,
+                    scored_parties,
+                    math.inf if edge is None else edge,
                 )
             )
             known = script is not None and tokens is not None

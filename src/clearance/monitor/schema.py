@@ -142,4 +142,5 @@ row_bars = Table(
     Column("tokens", Text),
     # the scored parties' `party_key`s, packed (NULL: kept before they were)
     Column("parties", LargeBinary),
+    Column("edge", Float),  # the cut ranking's last shared weight (NULL: not cut)
 )

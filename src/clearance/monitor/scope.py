@@ -24,7 +24,11 @@ them the row's keys reach, exactly as the full index would, and
 party that are the same on both sides are stable and not concerned: they keep
 their place, so only their party's hit may change, and only in the rows whose
 bar names it among the parties scored (a change that amends entries without
-renaming them is checked by that alone). The bar's pool counts move by the names
+renaming them is checked by that alone). A name concerned that a row credits
+exactly as its counterpart on the other side (same party, same place among its
+names: `_twins`) cannot move the best or a cut ranking's edge, which the bar
+keeps too; a row whose best weight a new name gets to the bit keeps that best.
+The bar's pool counts move by the names
 concerned that a spared row's pools gain or lose, and the run stores them, so
 the next run starts from exact counts. When the rounded number of names itself
 changed, every weight moved, and every row is screened again. The monitor's
@@ -45,6 +49,8 @@ from clearance.index.build import EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
     ANY_CHANGE,
     COVER_FLOOR,
+    INITIAL_POOL,
+    RANKED_POOL,
     CandidateBar,
     _query_keys,
     fuzzy_prefixes,
@@ -159,8 +165,9 @@ _UNKNOWN = Screened(ANY_CHANGE, "", ())
 
 class _Kept(NamedTuple):
     entities: frozenset[str]  # parties concerned among the candidates
-    ranked: int  # concerned names ranked (above the floor)
+    ranked: int  # concerned names ranked (above the floor), twins left out
     scored: int  # concerned names the look-up credits at all
+    pooled: frozenset[int] = frozenset()  # twins ranked in a cut ranking
 
 
 class _Concerned:
@@ -203,29 +210,43 @@ class _Concerned:
         bar: CandidateBar,
         allowed: Allowed | None,
         best_holds: bool = False,
+        twins: Container[int] = (),
     ) -> _Kept | None:
         """Which concerned parties the row's look-up keeps among its candidates, given
         the `weights` it credits the names concerned, judged against the row's bar;
         None when that is not certain (see `ListScope.check`). `best_holds`: a name
         concerned in the new index gets the bar's best weight to the bit, so the best
-        stays as long as no name passes it."""
+        stays as long as no name passes it. `twins`: names that have, for this row,
+        a counterpart on the other side with the same credit and place (`_twins`):
+        they move neither the best nor, if ranked on both sides, a cut ranking's
+        edge, so they are judged by their weight only; the twins ranked in a cut
+        ranking are returned (`pooled`) to be compared across the sides."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
-        if bar.cut:
-            return None
+        if bar.scored > INITIAL_POOL:
+            return None  # the initials pool was cut: who got initials is not known
+        # a cut ranking kept the names sharing most: one clearly below its edge stays
+        # out of it, one near or above may take a place or leave one
+        edge = bar.edge if bar.ranked > RANKED_POOL else math.inf
+        if bar.ranked > RANKED_POOL and edge == math.inf:
+            return None  # a bar kept before the edge was
         index = self.index
         query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
         best, floor, rank_bar = bar.best, bar.floor, bar.rank
         # clearly below the floor, hence below the best too: neither ranked nor near
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
         kept: set[str] = set()
+        pooled: set[int] = set()
         ranked = 0
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
+            twin = name_id in twins
             # (`_near` written out: this loop runs for every name a row reaches)
-            if shared >= best - _TOLERANCE * (1.0 + shared + best) and (
-                not best_holds or shared > best
+            if (
+                shared >= best - _TOLERANCE * (1.0 + shared + best)
+                and (not best_holds or shared > best)
+                and not twin
             ):
                 return None  # it may have been the best, or become it: the floor moves
             weight = index.name_weights[name_id]
@@ -237,6 +258,12 @@ class _Concerned:
             if shared < floor or shared < cover:
                 continue
             ranked += 1
+            if edge != math.inf:
+                if shared < edge - _TOLERANCE * (1.0 + shared + edge):
+                    continue
+                if not twin:
+                    return None
+                pooled.add(name_id)
             rank = rank_value(shared, weight)
             if _near(rank, rank_bar):
                 return None  # it may be the first name left out, or take its place
@@ -246,7 +273,7 @@ class _Concerned:
             if allowed is not None and not allowed(position):
                 continue
             kept.add(entity_id)
-        return _Kept(frozenset(kept), ranked, len(weights))
+        return _Kept(frozenset(kept), ranked, len(weights), frozenset(pooled))
 
 
 #: relative difference below which two floats are too close to call
@@ -298,6 +325,7 @@ class ListScope:
         self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
+        self.twin = _twins(*self.concerned)
         self.positions = {e: p for p, e in self.concerned[1].owner.values()} | refeatured
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for _p, e in side.owner.values()}
@@ -389,15 +417,32 @@ class ListScope:
         # unchanged names keep their credit, so none passes it; the kept() calls
         # make sure no name concerned does.
         holds = bar.best in credited[1].values()
-        before = old_side.kept(normalized, credited[0], bar, schema_filter(self.old, schema), holds)
-        after = new_side.kept(normalized, credited[1], bar, schema_filter(self.new, schema), holds)
+        twin, new_credit = self.twin, credited[1]
+        twins = {
+            n
+            for n, shared in credited[0].items()
+            if (m := twin.get(n)) is not None and new_credit.get(m) == shared
+        }
+        before = old_side.kept(
+            normalized, credited[0], bar, schema_filter(self.old, schema), holds, twins
+        )
+        after = new_side.kept(
+            normalized,
+            credited[1],
+            bar,
+            schema_filter(self.new, schema),
+            holds,
+            {twin[n] for n in twins},
+        )
         if before is None or after is None or before.entities != after.entities:
             return None
+        if {twin[n] for n in before.pooled} != after.pooled:
+            return None  # a twin is ranked on one side only: the cut ranking moves
         scored = bar.scored and bar.scored - before.scored + after.scored
         ranked = bar.ranked - before.ranked + after.ranked
         moved = bar._replace(scored=scored, ranked=ranked)
-        if moved.cut:
-            return None
+        if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
+            return None  # a pool is cut that was not, or the other way round
         return screened._replace(bar=moved), after.entities
 
     def credits(
@@ -515,6 +560,31 @@ def _stable_names(
         for key in same
     }
     return stable_old, stable_new, owners
+
+
+def _twins(old: _Concerned, new: _Concerned) -> dict[int, int]:
+    """Old name id -> new name id, for names concerned on both sides that hold the same
+    place among the names: the same party (same schema and dataset, as many names on
+    both sides) and the same place among its names, so that ties broken by name id
+    fall the same way. A row that credits both alike (it does not reach the respelt
+    or reweighed word) finds them equal but for their weight."""
+    positions = [{e: p for p, e in side.owner.values()} for side in (old, new)]
+    twins = {}
+    for entity_id, old_position in positions[0].items():
+        new_position = positions[1].get(entity_id)
+        if new_position is None:
+            continue
+        old_info, new_info = old.index.entities[old_position], new.index.entities[new_position]
+        if (old_info.schema, old_info.dataset) != (new_info.schema, new_info.dataset):
+            continue
+        old_names = old.index.names_of(old_position)
+        new_names = new.index.names_of(new_position)
+        if len(old_names) != len(new_names):
+            continue
+        for old_id, new_id in zip(old_names, new_names, strict=True):
+            if old_id in old.names and new_id in new.names:
+                twins[old_id] = new_id
+    return twins
 
 
 def _features(info: EntityInfo) -> tuple[object, ...]:
