@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from clearance.batch.queries import RawQuery, parse_row, schema_of
-from clearance.diff import diff_snapshots
+from clearance.diff import snapshot_changes
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
 from clearance.index.build import EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
@@ -92,13 +92,7 @@ class ListChange:
 
 
 def list_change(store: Store, old_snapshot: int, new_snapshot: int) -> ListChange:
-    added: set[str] = set()
-    removed: set[str] = set()
-    changed: set[str] = set()
-    for dataset in diff_snapshots(store, old_snapshot, new_snapshot):
-        added.update(c.id for c in dataset.added)
-        removed.update(c.id for c in dataset.removed)
-        changed.update(c.id for c in dataset.changed)
+    added, removed, changed = snapshot_changes(store, old_snapshot, new_snapshot)
     return ListChange(
         old_snapshot, new_snapshot, frozenset(added), frozenset(removed), frozenset(changed)
     )
@@ -334,12 +328,25 @@ class ListScope:
         for entity_id in refeatured:
             self.refeatured.setdefault(party_key(entity_id), []).append(entity_id)
         self.refeatured_keys = frozenset(self.refeatured)
+        checked = []
+        if self.reachable:
+            checked.append(
+                f"rows whose candidates the {len(self.concerned[1].names):,} names concerned "
+                "may change"
+            )
+        if refeatured:
+            checked.append(
+                f"rows that scored one of the {len(refeatured):,} parties whose birth dates, "
+                "countries or identifiers changed"
+            )
         self.reason = (
-            f"{change.describe()}; {len(self.dirty):,} name parts changed weight; rows whose "
-            f"candidates the {len(self.concerned[1].names):,} names concerned may change, "
-            f"and rows that scored one of the {len(refeatured):,} changed parties with names "
-            "as they were but other birth dates, countries or identifiers, were checked "
-            "against the change"
+            f"{change.describe()}; {len(self.dirty):,} name parts changed weight; "
+            + (
+                " and ".join(checked) + " were checked against the change"
+                if checked
+                else "no other row's candidates or scores can change"
+            )
+            + "; rows with a hit on a changed party were re-screened"
         )
 
     @property
@@ -596,9 +603,12 @@ def _affected_names(
     index: ScreeningIndex, entities: frozenset[str], dirty: frozenset[str]
 ) -> frozenset[int]:
     """Name ids of changed entities, and of names with a dirty token."""
-    affected = set()
-    for name_id, row in enumerate(index.names.rows):
-        entity_id = index.entities.field(row[_NAME_ENTITY], _ENTITY_ID)
-        if entity_id in entities or not dirty.isdisjoint(row[_NAME_TOKENS]):
-            affected.add(name_id)
+    affected: set[int] = set()
+    for token in dirty:
+        token_id = index.token_ids.get(token)
+        if token_id is not None:
+            affected.update(index.postings[token_id])
+    for position in range(len(index.entities)):
+        if index.entities.field(position, _ENTITY_ID) in entities:
+            affected.update(index.names_of(position))
     return frozenset(affected)
