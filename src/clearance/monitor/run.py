@@ -615,22 +615,12 @@ def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
     lists: dict[str, tuple[str, ...]] = {}
     with store.engine.connect() as conn:
         found = conn.execute(query.order_by(c.row_key, c.rank)).all()
+    # (the columns are selected in RunHit's field order)
     return [
         RunHit(
-            row_key=row_key,
-            row_id=row_id,
-            query=name,
-            entity_id=entity_id,
-            dataset=dataset,
-            schema=schema,
-            caption=caption,
-            lists=lists.get(listed) or lists.setdefault(listed, tuple(json.loads(listed))),
-            matched_name=matched_name,
-            score=float(score),
-            match=bool(match),
-            explanation=explanation,
-            rank=int(rank),
-            status=status,
+            row_key, row_id, name, entity_id, dataset, schema, caption,
+            lists.get(listed) or lists.setdefault(listed, tuple(json.loads(listed))),
+            matched_name, float(score), bool(match), explanation, int(rank), status,
         )
         for (
             row_key, row_id, name, entity_id, dataset, schema, caption, listed,
