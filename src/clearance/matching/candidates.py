@@ -81,7 +81,7 @@ ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, 0, 0)
 
 
 def party_key(entity_id: str) -> int:
-    """A listed party's id in 32 bits: a bar keeps a row's parties this way, in a tenth
+    """A listed party's id in 32 bits: a bar keeps a row's parties this way, in a sixth
     of the space of their ids. Two ids sharing a key only make a check run for both."""
     return zlib.crc32(entity_id.encode())
 

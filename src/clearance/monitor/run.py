@@ -504,9 +504,10 @@ def _unpacked(packed: bytes | None) -> frozenset[int] | None:
 def load_screened(
     store: Store, portfolio: Portfolio, *, parties: bool = True
 ) -> dict[str, Screened]:
-    """Row key -> what its last screening left (rows that could not be screened have none);
-    without the parties each bar names unless asked (a run reads them only when a
-    changed party's other features changed: a hundred thousand rows take 0.4 s)."""
+    """Row key -> what its last screening left (rows that could not be screened have none).
+    `parties`: whether to unpack the parties each bar names (None otherwise); a run
+    reads them only when a changed party's birth dates, countries or identifiers
+    changed."""
     table = t.row_bars
     c = table.c
     query = select(

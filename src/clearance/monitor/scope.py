@@ -159,7 +159,7 @@ _UNKNOWN = Screened(ANY_CHANGE, "", ())
 
 class _Kept(NamedTuple):
     entities: frozenset[str]  # parties concerned among the candidates
-    ranked: int  # concerned names ranked (above the floor), twins left out
+    ranked: int  # concerned names ranked (above the floor)
     scored: int  # concerned names the look-up credits at all
     pooled: frozenset[int] = frozenset()  # twins ranked in a cut ranking
 
