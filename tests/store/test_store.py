@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clearance.diff import diff_releases, resolve_pair
+from clearance.diff import diff_releases, diff_snapshots, resolve_pair, snapshot_changes
 from clearance.model import Entity, Listing, Name, NameKind
 from clearance.sources.base import ParsedRelease
 from clearance.store.store import FileRecord, Store
@@ -118,6 +118,23 @@ def test_diff_and_history(home: Path) -> None:
         history = store.entity_history("a:2")
         assert [r.id for r, _ in history] == [r1.id, r2.id]
         assert history[0][1] != history[1][1]
+
+
+def test_snapshot_changes_name_the_ids_the_full_diff_names(home: Path) -> None:
+    """Monitoring reads a list change by content hash alone: the same ids, per kind, as
+    the diff that also names each changed field, across datasets and a dataset added."""
+    with Store.open(home) as store:
+        a1 = add(store, "a", [person("a", "1", "Ann"), person("a", "2", "Amy")], b"a1")
+        b1 = add(store, "b", [person("b", "1", "Bob")], b"b1")
+        first = store.activate([a1.id, b1.id])
+        a2 = add(store, "a", [person("a", "2", "Amy", born="1971"), person("a", "3", "Al")], b"a2")
+        c1 = add(store, "c", [person("c", "1", "Cy")], b"c1")
+        second = store.activate([a2.id, c1.id])
+        full = diff_snapshots(store, first.id, second.id)
+        added, removed, changed = snapshot_changes(store, first.id, second.id)
+        assert sorted(added) == sorted(c.id for d in full for c in d.added) == ["a:3", "c:1"]
+        assert sorted(removed) == sorted(c.id for d in full for c in d.removed) == ["a:1"]
+        assert sorted(changed) == sorted(c.id for d in full for c in d.changed) == ["a:2"]
 
 
 def test_shrink_guard() -> None:
