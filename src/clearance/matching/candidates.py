@@ -71,11 +71,6 @@ class CandidateBar(NamedTuple):
     parties: frozenset[int] | None = None
     edge: float = math.inf
 
-    @property
-    def cut(self) -> bool:
-        """A pool was cut, so one name more could push another out."""
-        return self.scored > INITIAL_POOL or self.ranked > RANKED_POOL
-
 
 ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, 0, 0)
 
@@ -425,8 +420,8 @@ def shared_weights(
     `reach[i]` gives the token numbers `keys[i]` reaches and their
     similarity, as `similar_tokens` would in `index`; `joined`: spaceless form ->
     those names. The look-up's steps are followed in the same order, so each
-    weight is the very float the look-up computes, provided no pool was
-    `cut` (every name then gets its initials) and not `ANY_CHANGE`."""
+    weight is the very float the look-up computes, provided the initials pool
+    was not cut (every name then gets its initials) and not `ANY_CHANGE`."""
     scores: dict[int, float] = {}
     own = set(query.tokens)
     has_words = any(len(t) > 1 for t in own)
