@@ -184,11 +184,12 @@ class _Concerned:
         self.lookup = lookup_index(self.words, self.abjad)
         self.prefixes = fuzzy_prefixes(self.lookup)
         self.names_with = [self.words[t] for t in self.lookup.tokens]
-        # name id -> (entity position, entity id)
+        # name id -> (entity position, entity id), and entity id -> position
         self.owner: dict[int, tuple[int, str]] = {}
         for name_id in names:
             position = index.names.rows[name_id][_NAME_ENTITY]
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
+        self.positions = {entity_id: position for position, entity_id in self.owner.values()}
 
     def weights(
         self, query: NormalizedName, keys: list[str], reached: list[dict[int, float]]
@@ -320,9 +321,9 @@ class ListScope:
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
         self.twin = _twins(*self.concerned)
-        self.positions = {e: p for p, e in self.concerned[1].owner.values()} | refeatured
+        self.positions = self.concerned[1].positions | refeatured
         # changed parties, and those with a reweighed name: their scores may differ
-        self.parties = entities | {e for side in self.concerned for _p, e in side.owner.values()}
+        self.parties = entities | {e for side in self.concerned for e in side.positions}
         # party_key -> those parties: the rows that scored one check whether it is a hit
         self.refeatured: dict[int, list[str]] = {}
         for entity_id in refeatured:
@@ -575,10 +576,9 @@ def _twins(old: _Concerned, new: _Concerned) -> dict[int, int]:
     both sides) and the same place among its names, so that ties broken by name id
     fall the same way. A row that credits both alike (it does not reach the respelt
     or reweighed word) finds them equal but for their weight."""
-    positions = [{e: p for p, e in side.owner.values()} for side in (old, new)]
     twins = {}
-    for entity_id, old_position in positions[0].items():
-        new_position = positions[1].get(entity_id)
+    for entity_id, old_position in old.positions.items():
+        new_position = new.positions.get(entity_id)
         if new_position is None:
             continue
         old_info, new_info = old.index.entities[old_position], new.index.entities[new_position]
