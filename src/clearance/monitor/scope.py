@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Container
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple, Protocol
 
 from clearance.batch.queries import RawQuery, parse_row, schema_of
@@ -182,7 +183,6 @@ class _Concerned:
                 self.joined[joined] = concerned
         self.abjad = {index.tokens[i] for i in index.abjad_tokens}
         self.lookup = lookup_index(self.words, self.abjad)
-        self.prefixes = fuzzy_prefixes(self.lookup)
         self.names_with = [self.words[t] for t in self.lookup.tokens]
         # name id -> (entity position, entity id), and entity id -> position
         self.owner: dict[int, tuple[int, str]] = {}
@@ -190,6 +190,11 @@ class _Concerned:
             position = index.names.rows[name_id][_NAME_ENTITY]
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
         self.positions = {entity_id: position for position, entity_id in self.owner.values()}
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """For `probe` against this side alone, which few keys need (`_SharedProbes`)."""
+        return fuzzy_prefixes(self.lookup)
 
     def weights(
         self, query: NormalizedName, keys: list[str], reached: list[dict[int, float]]
