@@ -1,4 +1,5 @@
-"""The matcher's hot modules are compiled in place by mypyc at `pip install -e .`.
+"""The matcher's hot modules, and the monitor's per-row check, are compiled in place
+by mypyc at `pip install -e .`.
 
 A compiled module is imported instead of its source, so an edited source beside
 an older build would be silently ignored; importing clearance warns about that.
@@ -16,6 +17,7 @@ COMPILED = (
     "matching/candidates.py",
     "names/phonetics.py",
     "names/greek.py",
+    "monitor/scope.py",
 )
 
 
