@@ -15,11 +15,11 @@ import json
 import math
 import struct
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Integer, String, and_, bindparam, literal, select
 
 from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
@@ -420,13 +420,53 @@ def _record(
             )
         )
         run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        previous = run.previous_run_id if run.incremental else None
+        carried = previous is not None
+        if previous is not None:
+            _carry_hits(conn, portfolio.id, run_id, previous, bars)
         listed: dict[tuple[str, ...], str] = {}  # a hundred thousand hits name a few list sets
-        rows = [_hit_row(run_id, h, listed) for h in (*hits, *gone)]
+        rows = [_hit_row(run_id, h, listed) for h in hits if not carried or h.row_key in bars]
+        rows += [_hit_row(run_id, h, listed) for h in gone]
         if rows:
             conn.execute(t.hits.insert(), rows)
         _save_bars(conn, portfolio.id, run_id, bars, every_row=not run.incremental)
         _move_counts(conn, portfolio.id, moved)
     return replace(run, id=run_id)
+
+
+def _carry_hits(
+    conn: Connection,
+    portfolio_id: int,
+    run_id: int,
+    previous_run_id: int,
+    screened: Collection[str],
+) -> None:
+    """The spared rows' hits, copied by the database from the previous run's, with the
+    row's id as it is now and the status `same` (what `_compare` gives a spared row's
+    hits): most rows of a large book are spared, and writing their hits again one by
+    one was most of a run's book-keeping. The rows screened (`screened`) and the rows
+    no longer in the portfolio are left out; the caller writes the former."""
+    h, r = t.hits.c, t.rows.c
+    copied = [c for c in t.hits.columns if c.name not in ("run_id", "status", "row_id")]
+    source = (
+        select(
+            literal(run_id, Integer),
+            literal("same", String),
+            r.row_id,
+            *copied,
+        )
+        .select_from(t.hits.join(t.rows, and_(r.portfolio_id == portfolio_id, r.key == h.row_key)))
+        .where(h.run_id == previous_run_id, h.status != "gone")
+    )
+    conn.execute(
+        t.hits.insert().from_select(
+            ["run_id", "status", "row_id", *(c.name for c in copied)], source
+        )
+    )
+    keys = list(screened)
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start : start + BATCH]
+        conn.execute(t.hits.delete().where(h.run_id == run_id, h.row_key.in_(chunk)))
 
 
 def _save_bars(

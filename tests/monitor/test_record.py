@@ -1,0 +1,78 @@
+"""What a run stores is what it reports, on SQLite and PostgreSQL.
+
+A run copies the hits of the rows it spares from the previous run inside the
+database (`run._carry_hits`) and writes the others itself: the stored evidence
+must still be, hit for hit, the run's answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cases.conftest import JANE, OMAR, listed, publish
+from tests.monitor.conftest import write_book
+
+from clearance import Screener
+from clearance.index import build_index
+from clearance.monitor.portfolio import get_portfolio, save_portfolio
+from clearance.monitor.run import RunResult, run_hits, run_portfolio
+from clearance.store.store import Store
+
+#: a renamed party in the second release (one letter respelt)
+OMAR_RESPELT = listed("2", "Omar Hadad", passport="X1234567")
+SAM = listed("3", "Samira Nasser")
+
+
+def screener_of(store: Store) -> Screener:
+    snapshot = store.active_snapshot()
+    assert snapshot is not None
+    releases = list(snapshot.releases.values())
+    index = build_index(store.iter_entities(releases), str(snapshot.id))
+    return Screener(index, store=store, releases=releases)
+
+
+def stored(store: Store, result: RunResult) -> list[dict[str, object]]:
+    return sorted(
+        (h.to_dict() for h in run_hits(store, result.record.id)),
+        key=lambda h: (str(h["row_key"]), str(h["entity_id"])),
+    )
+
+
+def reported(result: RunResult) -> list[dict[str, object]]:
+    return sorted(
+        (h.to_dict() for h in (*result.hits, *result.gone)),
+        key=lambda h: (str(h["row_key"]), str(h["entity_id"])),
+    )
+
+
+def test_a_run_stores_the_hits_it_reports_spared_rows_included(
+    any_store: Store, tmp_path: Path
+) -> None:
+    publish(any_store, [JANE, OMAR, SAM], "v1")
+    rows = [("C1", "Jane Roe"), ("C2", "Omar Haddad"), ("C3", "Samira Nasser"), ("C4", "Ann Bee")]
+    save_portfolio(any_store, "book", write_book(tmp_path / "book.csv", rows))
+    first = run_portfolio(any_store, screener_of(any_store), get_portfolio(any_store, "book"))
+    assert first.record.hits >= 3
+    assert stored(any_store, first) == reported(first)
+
+    # nothing changed: every row is spared and its hits copied as "same"
+    quiet = run_portfolio(any_store, screener_of(any_store), get_portfolio(any_store, "book"))
+    assert quiet.record.rows_incremental == len(rows)
+    assert {h["status"] for h in stored(any_store, quiet)} == {"same"}
+    assert stored(any_store, quiet) == reported(quiet)
+
+    # a party respelt and a row dropped from the book: some rows are screened again,
+    # the others spared; the dropped row's hits are gone, not copied
+    publish(any_store, [JANE, OMAR_RESPELT, SAM], "v2")
+    save_portfolio(any_store, "book", write_book(tmp_path / "book2.csv", rows[1:]))
+    changed = run_portfolio(any_store, screener_of(any_store), get_portfolio(any_store, "book"))
+    assert changed.record.incremental
+    assert 0 < changed.record.rows_incremental < len(rows) - 1
+    assert {h.row_id for h in changed.gone} >= {"C1"}
+    assert stored(any_store, changed) == reported(changed)
+    reference = run_portfolio(
+        any_store, screener_of(any_store), get_portfolio(any_store, "book"), full=True, record=False
+    )
+    assert sorted((h.row_key, h.entity_id, h.score) for h in changed.hits) == sorted(
+        (h.row_key, h.entity_id, h.score) for h in reference.hits
+    )
