@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +24,7 @@ from clearance.index import (
     load_index,
     save_index,
 )
-from clearance.index.build import normalize_identifier
+from clearance.index.build import EntityInfo, NameEntry, normalize_identifier
 from clearance.matching.candidates import (
     CandidateBar,
     find_candidates,
@@ -357,6 +357,59 @@ class Screener:
         parties = frozenset(party_key(index.entities.field(p, 0)) for p in by_entity)
         return hits[:limit], bar._replace(parties=parties)
 
+    def party_hit(
+        self,
+        query: Query,
+        position: int,
+        cutoff: float,
+        normalized: NormalizedName,
+        candidates: Container[int],
+    ) -> tuple[Hit | None, bool]:
+        """The hit the listed party at `position` gives `query` in a screening whose
+        candidates include the names `candidates` (name ids) of it, and whether that is
+        certain. A screening compares a party's candidate names only and keeps the
+        first best one: no name of it reaching the report floor means no hit, and a
+        single best name among its candidates is the one a screening picks. Otherwise
+        (the best name is not known to be a candidate, or ties) it is not certain.
+        Monitoring uses it to work out a changed party's hit without screening the row."""
+        info = self.index.entities[position]
+        compared: dict[tuple[tuple[str, ...], bool, str], NameComparison] = {}
+        scores = [
+            (comparison.score, name_id)
+            for name_id, _entry, comparison in self._compared(
+                query, normalized, info, list(self.index.names_of(position)), compared
+            )
+        ]
+        if not scores:
+            return None, True
+        top = max(score for score, _name_id in scores)
+        best = [name_id for score, name_id in scores if score == top]
+        hit = self._score_entity(query, normalized, position, best[:1], cutoff, compared)
+        if hit is None:
+            return None, True
+        return hit, len(best) == 1 and best[0] in candidates
+
+    def _compared(
+        self,
+        query: Query,
+        normalized: NormalizedName,
+        info: EntityInfo,
+        name_ids: list[int],
+        compared: dict[tuple[tuple[str, ...], bool, str], NameComparison],
+    ) -> Iterator[tuple[int, NameEntry, NameComparison]]:
+        """Each name's comparison with the query (`compared`: those made, by name form)."""
+        index = self.index
+        initials = info.schema in _PERSONS and query.schema in _PERSONS_OR_UNKNOWN
+        for name_id in name_ids:
+            entry = index.names[name_id]
+            key = (entry.tokens, initials, entry.script)
+            comparison = compared.get(key)
+            if comparison is None:
+                comparison = compared[key] = compare_names(
+                    normalized, entry.tokens, index, initials=initials, listed_script=entry.script
+                )
+            yield name_id, entry, comparison
+
     def _score_entity(
         self,
         query: Query,
@@ -371,15 +424,9 @@ class Screener:
         if not name_ids:  # reached through an identifier only: compare with every name
             name_ids = list(index.names_of(position))
         best = None
-        initials = info.schema in _PERSONS and query.schema in _PERSONS_OR_UNKNOWN
-        for name_id in name_ids:
-            entry = index.names[name_id]
-            key = (entry.tokens, initials, entry.script)
-            comparison = compared.get(key)
-            if comparison is None:
-                comparison = compared[key] = compare_names(
-                    normalized, entry.tokens, index, initials=initials, listed_script=entry.script
-                )
+        for _name_id, entry, comparison in self._compared(
+            query, normalized, info, name_ids, compared
+        ):
             if best is None or comparison.score > best[1].score:
                 best = (entry, comparison)
         if best is None:

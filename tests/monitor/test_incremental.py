@@ -108,7 +108,9 @@ def test_a_local_list_change_rescreens_only_the_rows_it_can_reach(
         screener = Screener.open(monitor_home)
         change = list_change(store, first.record.snapshot_id, int(screener.snapshot))
         assert len(change.changed) == 8 and not change.added and not change.removed
-        scope = ListScope(snapshot_index(store, first.record.snapshot_id), screener, change, 0.8)
+        scope = ListScope(
+            snapshot_index(store, first.record.snapshot_id), screener, change, 0.8, 10
+        )
         assert not scope.everything  # respelt names: the number of listed names is the same
         reference = run_portfolio(store, screener, portfolio, full=True, record=False)
         incremental = run_portfolio(store, screener, portfolio)

@@ -35,6 +35,7 @@ from clearance.monitor.scope import (
     NoListChange,
     Scope,
     Screened,
+    Spared,
     list_change,
     snapshot_index,
 )
@@ -214,21 +215,27 @@ def run_portfolio(
     problems: list[str] = []
     bars: dict[str, Screened | None] = {}  # of the rows screened
     moved: dict[str, Screened] = {}  # of the rows spared whose pools gained or lost names
+    rescored: set[str] = set()  # rows spared whose hits on parties concerned were worked out
     screening = RowScreening(screener, threshold, limit, workers=workers, home=store.home)
     try:
         with screening:
             for start in range(0, len(rows), WINDOW):
                 window = rows[start : start + WINDOW]
                 spared = _spared(plan, window, version, moved)
-                report.advance(sum(spared))
-                todo = [row for row, keep in zip(window, spared, strict=True) if not keep]
+                report.advance(sum(s is not None for s in spared))
+                todo = [row for row, keep in zip(window, spared, strict=True) if keep is None]
                 outcomes = iter(screening.screen([r.query for r in todo], report.advance))
                 for row, keep in zip(window, spared, strict=True):
-                    if keep:
-                        hits.extend(
-                            h if h.row_id == row.row_id else replace(h, row_id=row.row_id)
-                            for h in plan.previous_hits.get(row.key, ())
-                        )  # (`_compare` gives them their status)
+                    if keep is not None:
+                        previous = plan.previous_hits.get(row.key, [])
+                        if keep.rescored:
+                            hits.extend(_rescored_hits(row, previous, keep.rescored, limit))
+                            rescored.add(row.key)
+                        else:
+                            hits.extend(
+                                h if h.row_id == row.row_id else replace(h, row_id=row.row_id)
+                                for h in previous
+                            )  # (`_compare` gives them their status)
                         continue
                     outcome = next(outcomes)
                     if isinstance(outcome, str):
@@ -267,7 +274,7 @@ def run_portfolio(
     )
     raised = 0
     if record:
-        record_ = _record(store, portfolio, record_, hits, gone, bars, moved)
+        record_ = _record(store, portfolio, record_, hits, gone, bars, moved, rescored)
         # cases: match hits raise alerts (not for pairs open, or decided on this entity version)
         raised = len(
             monitor_alerts(
@@ -279,24 +286,38 @@ def run_portfolio(
 
 def _spared(
     plan: _Plan, rows: list[PortfolioRow], version: int, moved: dict[str, Screened]
-) -> list[bool]:
-    """Which rows keep their previous hits (new and changed rows never do); the spared
-    rows whose pools gained or lost names go into `moved`."""
+) -> list[Spared | None]:
+    """Which rows need not be screened again (new and changed rows always are); the
+    spared rows whose pools gained or lost names go into `moved`."""
     spared = []
     for row in rows:
-        kept = (
+        verdict = (
             plan.scope.check(
                 row.query,
-                {h.entity_id for h in plan.previous_hits.get(row.key, ())},
+                {h.entity_id: h.matched_name for h in plan.previous_hits.get(row.key, ())},
                 plan.screened.get(row.key),
             )
             if plan.incremental and row.since_version <= version
             else None
         )
-        spared.append(kept is not None)
-        if kept is not None and kept != plan.screened.get(row.key, kept):
-            moved[row.key] = kept
+        spared.append(verdict)
+        if verdict is not None and verdict.screened != plan.screened.get(row.key, verdict.screened):
+            moved[row.key] = verdict.screened
     return spared
+
+
+def _rescored_hits(
+    row: PortfolioRow, previous: list[RunHit], rescored: dict[str, Hit | None], limit: int
+) -> list[RunHit]:
+    """A spared row's hits with those of the parties worked out again replaced, in the
+    order and number a screening keeps them (`Screener._screen`)."""
+    kept: list[RunHit | Hit] = [h for h in previous if h.entity_id not in rescored]
+    kept += [h for h in rescored.values() if h is not None]
+    kept.sort(key=lambda h: (-h.score, h.entity_id))
+    return [
+        replace(h, row_id=row.row_id, rank=rank) if isinstance(h, RunHit) else _hit(row, rank, h)
+        for rank, h in enumerate(kept[:limit])
+    ]
 
 
 def run_portfolios(
@@ -368,7 +389,9 @@ def _plan(
     if previous.snapshot_id == snapshot_id:
         return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
     change = list_change(store, previous.snapshot_id, snapshot_id)
-    scope = ListScope(snapshot_index(store, previous.snapshot_id), screener, change, threshold)
+    scope = ListScope(
+        snapshot_index(store, previous.snapshot_id), screener, change, threshold, limit
+    )
     screened = load_screened(store, portfolio, parties=scope.reads_parties)
     return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier, screened)
 
@@ -404,8 +427,10 @@ def _record(
     gone: list[RunHit],
     bars: dict[str, Screened | None],
     moved: dict[str, Screened],
+    rescored: set[str],
 ) -> RunRecord:
-    """The run, its hits and what it leaves for the next run, in one transaction."""
+    """The run, its hits and what it leaves for the next run, in one transaction
+    (`bars`: the rows screened; `rescored`: rows spared whose hits were worked out)."""
     values = run.to_dict()
     for key in ("run", "portfolio", "previous_run", "snapshot"):
         values.pop(key)
@@ -421,11 +446,13 @@ def _record(
         )
         run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
         previous = run.previous_run_id if run.incremental else None
-        carried = previous is not None
+        written = bars.keys() | rescored  # rows whose hits are written here, not copied
         if previous is not None:
-            _carry_hits(conn, portfolio.id, run_id, previous, bars)
+            _carry_hits(conn, portfolio.id, run_id, previous, written)
         listed: dict[tuple[str, ...], str] = {}  # a hundred thousand hits name a few list sets
-        rows = [_hit_row(run_id, h, listed) for h in hits if not carried or h.row_key in bars]
+        rows = [
+            _hit_row(run_id, h, listed) for h in hits if previous is None or h.row_key in written
+        ]
         rows += [_hit_row(run_id, h, listed) for h in gone]
         if rows:
             conn.execute(t.hits.insert(), rows)

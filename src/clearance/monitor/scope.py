@@ -38,7 +38,7 @@ tests and benchmark compare incremental runs with full ones.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple, Protocol
@@ -62,12 +62,13 @@ from clearance.matching.candidates import (
     similarities,
 )
 from clearance.names import NormalizedName, normalize_name
-from clearance.screening import Allowed, Screener, schema_filter
+from clearance.screening import Allowed, Hit, Screener, schema_filter
 from clearance.store.store import Store
 
 _ENTITY_ID = EntityInfo._fields.index("id")
 _NAME_ENTITY = NameEntry._fields.index("entity")
 _NAME_TOKENS = NameEntry._fields.index("tokens")
+_NAME_ORIGINAL = NameEntry._fields.index("original")
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,15 @@ class Screened(NamedTuple):
         return NormalizedName(name, self.tokens, self.script, ())
 
 
+class Spared(NamedTuple):
+    """A row that need not be screened again: what its screening would now leave, and
+    the hits of the parties worked out again (entity id -> its hit now, None for no
+    hit); its other previous hits stand as they were."""
+
+    screened: Screened
+    rescored: dict[str, Hit | None] | None = None
+
+
 class Scope(Protocol):
     """Decides whether a row's previous hits can still be the answer."""
 
@@ -135,11 +145,11 @@ class Scope(Protocol):
     reason: str
 
     def check(
-        self, query: RawQuery, previous: Collection[str], screened: Screened | None
-    ) -> Screened | None:
-        """None if the row must be screened again; else what its screening would now
-        leave (`previous`: entity ids of its last hits; `screened`: what its last
-        screening left, None when not known)."""
+        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+    ) -> Spared | None:
+        """None if the row must be screened again (`previous`: entity id -> matched
+        name of its last hits; `screened`: what its last screening left, None when
+        not known)."""
         ...
 
 
@@ -149,9 +159,9 @@ class NoListChange:
     reason = "lists unchanged"
 
     def check(
-        self, query: RawQuery, previous: Collection[str], screened: Screened | None
-    ) -> Screened | None:
-        return screened if screened is not None else _UNKNOWN
+        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+    ) -> Spared | None:
+        return Spared(screened if screened is not None else _UNKNOWN)
 
 
 #: a spared row whose last screening left nothing (a run before bars were kept)
@@ -163,6 +173,7 @@ class _Kept(NamedTuple):
     ranked: int  # concerned names ranked (above the floor)
     scored: int  # concerned names the look-up credits at all
     pooled: frozenset[int] = frozenset()  # twins ranked in a cut ranking
+    names: frozenset[int] = frozenset()  # concerned names surely among the candidates
 
 
 class _Concerned:
@@ -237,6 +248,7 @@ class _Concerned:
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
         kept: set[str] = set()
         pooled: set[int] = set()
+        names: set[int] = set()
         ranked = 0
         for name_id, shared in weights.items():
             if shared < clear:
@@ -273,7 +285,10 @@ class _Concerned:
             if allowed is not None and not allowed(position):
                 continue
             kept.add(entity_id)
-        return _Kept(frozenset(kept), ranked, len(weights), frozenset(pooled))
+            # a twin level with the edge may be the one a tie left out of the ranking
+            if edge == math.inf or shared > edge + _TOLERANCE * (1.0 + shared + edge):
+                names.add(name_id)
+        return _Kept(frozenset(kept), ranked, len(weights), frozenset(pooled), frozenset(names))
 
 
 #: relative difference below which two floats are too close to call
@@ -291,10 +306,15 @@ class ListScope:
     """The rows a change between two snapshots' indexes can reach (see the module notes)."""
 
     def __init__(
-        self, old: ScreeningIndex, new: Screener, change: ListChange, threshold: float
+        self,
+        old: ScreeningIndex,
+        new: Screener,
+        change: ListChange,
+        threshold: float,
+        limit: int,
     ) -> None:
         self.old, self.new, self.screener = old, new.index, new
-        self.change, self.threshold = change, threshold
+        self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
             self.reason = (
@@ -326,7 +346,17 @@ class ListScope:
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
         self.twin = _twins(*self.concerned)
-        self.positions = self.concerned[1].positions | refeatured
+        # the new positions of the parties whose hit a row may have to work out again
+        self.positions = self.concerned[1].positions | {
+            entity_id: new_position for entity_id, (_old, new_position) in stable_owners.items()
+        }
+        # party -> published name -> its names as they were (`_stable_names`), in the new index
+        self.stable_named: dict[str, dict[str, list[int]]] = {}
+        for name_id in stable_new:
+            row = self.new.names.rows[name_id]
+            entity_id = self.new.entities.field(row[_NAME_ENTITY], _ENTITY_ID)
+            named = self.stable_named.setdefault(entity_id, {})
+            named.setdefault(row[_NAME_ORIGINAL], []).append(name_id)
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for e in side.positions}
         # party_key -> those parties: the rows that scored one check whether it is a hit
@@ -352,7 +382,8 @@ class ListScope:
                 if checked
                 else "no other row's candidates or scores can change"
             )
-            + "; rows with a hit on a changed party were re-screened"
+            + "; the hits of the parties concerned were worked out again where that was "
+            "certain, and their rows re-screened where not"
         )
 
     @property
@@ -361,17 +392,23 @@ class ListScope:
         return not self.everything and bool(self.refeatured)
 
     def check(
-        self, query: RawQuery, previous: Collection[str], screened: Screened | None
-    ) -> Screened | None:
-        """A row keeps its hits only if the change provably leaves them as they are: no
-        hit on a concerned party (changed, or with a reweighed name); none of its words
-        or look-up keys reweighed; the concerned names it reaches leave its candidates
-        as they were, but for concerned parties that are among them before and after;
-        and no such party, nor a changed party it scored whose names are as they were,
-        is a hit now. The concerned parties among a row's candidates are common: a
-        party's twenty candidates hold weak ones, and a changed weak candidate changes
-        no hit. The counts of its pools move by the concerned names they gain and lose."""
-        if self.everything or screened is None or not self.parties.isdisjoint(previous):
+        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+    ) -> Spared | None:
+        """A row is spared only if the change provably leaves its answer as worked out
+        here: none of its words or look-up keys reweighed; the concerned names it
+        reaches leave its candidates as they were, but for concerned parties that are
+        among them before and after. Then only the hits of the parties concerned may
+        differ: those among its candidates, those it had a hit on, and the changed
+        parties it scored whose names are as they were. Each one's hit is worked out
+        again (`Screener.party_hit`), and the row is screened again if that is not
+        certain, or if it had as many hits as a row keeps (one cut then may come
+        back). The concerned parties among a row's candidates are common: a party's
+        twenty candidates hold weak ones, and a changed weak candidate changes no
+        hit. The counts of its pools move by the concerned names they gain and lose."""
+        if self.everything or screened is None:
+            return None
+        hit_on = [e for e in previous if e in self.parties]
+        if hit_on and len(previous) >= self.limit:
             return None
         parties = screened.bar.parties
         if parties is None and self.refeatured:
@@ -381,30 +418,47 @@ class ListScope:
             replayed = self._replay(query, normalized, screened)
             if replayed is None:
                 return None
-            screened, kept = replayed
+            screened, kept, candidates = replayed
         else:
-            kept = frozenset()
-        suspects = kept
+            kept, candidates = frozenset(), frozenset()
+        suspects = kept.union(hit_on)
         if parties is not None and not self.refeatured_keys.isdisjoint(parties):
-            suspects = kept.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
-        if suspects:
-            if normalized is None:
-                normalized = screened.normalized(query)
-            parsed = parse_row(query)
-            hit = self.screener.entity_hit
-            if any(
-                hit(parsed, self.positions[e], self.threshold, normalized) is not None
-                for e in suspects
-            ):
+            suspects = suspects.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
+        if not suspects:
+            return Spared(screened)
+        parsed = parse_row(query)
+        # as a screening normalises it: a hit explains what normalising did
+        normalized = normalize_name(parsed.name, parsed.schema)
+        rescored: dict[str, Hit | None] = {}
+        for entity_id in suspects:
+            position = self.positions.get(entity_id)
+            if position is None:
+                return None  # not listed any more (its names are concerned: not reached here)
+            matched = previous.get(entity_id)
+            known: Collection[int] = candidates
+            if matched is not None:
+                # the name it matched, if as it was, is still among its candidates
+                same = self.stable_named.get(entity_id, {}).get(matched, ())
+                known = candidates.union(same)
+            hit, certain = self.screener.party_hit(
+                parsed, position, self.threshold, normalized, known
+            )
+            if not certain:
                 return None
-        return screened
+            if hit is not None or matched is not None:
+                rescored[entity_id] = hit
+        if rescored and len(previous) >= self.limit:
+            return None  # a hit lost or moved may let in one the limit cut
+        return Spared(screened, rescored or None)
 
     def _replay(
         self, query: RawQuery, normalized: NormalizedName, screened: Screened
-    ) -> tuple[Screened, frozenset[str]] | None:
-        """What the row's screening leaves after the change, and the concerned parties
-        among its candidates; None if that is not certain."""
+    ) -> tuple[Screened, frozenset[str], frozenset[int]] | None:
+        """What the row's screening leaves after the change, the concerned parties
+        among its candidates, and the concerned names surely among them in the new
+        index; None if that is not certain."""
         nothing: frozenset[str] = frozenset()
+        no_names: frozenset[int] = frozenset()
         keys = _query_keys(normalized, self.new)
         dirty = self.dirty
         if keys != _query_keys(normalized, self.old):
@@ -417,10 +471,10 @@ class ListScope:
         if not any(old or new for old, new in found) and not any(
             normalized.joined in side.joined for side in self.concerned
         ):
-            return screened, nothing  # the usual case: it reaches none of the names concerned
+            return screened, nothing, no_names  # the usual case: it reaches no name concerned
         credited = self._credits(normalized, keys, found)
         if not credited[0] and not credited[1]:
-            return screened, nothing
+            return screened, nothing, no_names
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
@@ -456,7 +510,7 @@ class ListScope:
         moved = bar._replace(scored=scored, ranked=ranked)
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
-        return screened._replace(bar=moved), after.entities
+        return screened._replace(bar=moved), after.entities, after.names
 
     def credits(
         self, query: NormalizedName, keys: list[str]
