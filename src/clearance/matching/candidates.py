@@ -110,6 +110,17 @@ def _similar_tokens(
     return similarities(index, token, script, probe(index, token, script, known))
 
 
+#: skeleton, romanisation fold and consonant keys, through their caches and without
+_SOUND_KEYS: tuple[Callable[[str], str], Callable[[str], str], Callable[[str], tuple[str, ...]]] = (
+    skeleton,
+    romanization_fold,
+    abjad_keys,
+)
+_SOUND_KEYS_ONCE: tuple[
+    Callable[[str], str], Callable[[str], str], Callable[[str], tuple[str, ...]]
+] = (skeleton.__wrapped__, romanization_fold.__wrapped__, abjad_keys.__wrapped__)
+
+
 def probe(
     index: ScreeningIndex,
     token: str,
@@ -150,12 +161,16 @@ def probe(
                             ids.update(found)
             else:
                 _pruned_two_deletions(fuzzy, token, prefixes, ids)
-    if len(key := skeleton(token)) >= 3:
+    # Against a small index (`prefixes` given: monitoring's probe of each distinct key
+    # of a book, once) the sound keys are made without their caches, which would only
+    # fill up with keys never asked again and push out the listed names' own.
+    sound = _SOUND_KEYS if prefixes is None else _SOUND_KEYS_ONCE
+    if len(key := sound[0](token)) >= 3:
         ids.update(index.skeletons.get(key, ()))
     if length >= MIN_FUZZY_LENGTH:
-        ids.update(index.folded.get(romanization_fold(token), ()))
+        ids.update(index.folded.get(sound[1](token), ()))
     consonant_keys = index.all_consonant_keys if script == "Arabic" else index.consonant_keys
-    for key in abjad_keys(token):
+    for key in sound[2](token):
         ids.update(consonant_keys.get(key, ()))
     if script == "Greek":
         ids.update(index.greek_folded.get(greek_fold(token), ()))

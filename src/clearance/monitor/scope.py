@@ -532,6 +532,10 @@ class ListScope:
         )
 
 
+#: what a key that reaches no word concerned finds on each side
+_NOTHING: tuple[dict[int, float], dict[int, float]] = ({}, {})
+
+
 class _SharedProbes:
     """One look-up index over the words concerned on both sides, so each query key is
     probed once: what it finds is then compared with each side's words. A word on a
@@ -558,6 +562,9 @@ class _SharedProbes:
         found = self._found.get((key, script))
         if found is None:
             ids = probe(self.both, key, script, self.known, self.prefixes)
+            if not ids:  # most keys of a book reach no word of a change
+                found = self._found[(key, script)] = _NOTHING
+                return found
             on_its_own = script != "Arabic" and not self.flips.isdisjoint(ids)
             reached: list[dict[int, float]] = []
             for side, numbers in zip(self.sides, self.numbers, strict=True):
