@@ -216,6 +216,28 @@ def test_a_hit_on_a_respelt_party_is_worked_out_without_screening_the_row(
     assert worked_out > 0
 
 
+def test_a_row_with_as_many_hits_as_it_keeps_is_screened_again_if_one_may_change(
+    entities: list[Entity], old: Screener
+) -> None:
+    """A row keeps ten hits: if one of them may drop or move, an eleventh that the
+    limit cut may come back, which only a screening can tell."""
+    rng = random.Random(8)
+    changed, _new, scope = respellings(entities, old, rng, 40)
+    for name in queries(entities, list(changed.values()), rng):
+        before, spared = checked(scope, old, name)
+        if spared is None or not spared.rescored:
+            continue
+        previous = {str(a[0]): str(a[3]) for a in before}
+        fillers = {f"other:{i}": "Someone" for i in range(LIMIT - len(previous))}
+        _hits, bar = answers(old, name)
+        full = scope.check(
+            RawQuery(name, "", "", ""), previous | fillers, last_screening(name, bar)
+        )
+        assert full is None, name
+        return
+    pytest.fail("no row had a hit worked out again")
+
+
 def test_a_changed_partys_unchanged_names_keep_their_place(
     entities: list[Entity], old: Screener
 ) -> None:
