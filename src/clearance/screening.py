@@ -265,21 +265,6 @@ class Screener:
     def _filter(self, query: Query) -> Allowed | None:
         return entity_filter(self.index, query)
 
-    def entity_hit(
-        self,
-        query: Query,
-        position: int,
-        cutoff: float,
-        normalized: NormalizedName | None = None,
-    ) -> Hit | None:
-        """The hit the listed entity at `position` gives `query` when every one of its
-        names is compared (the most a screening can find for it), or None below the
-        report floor. Monitoring uses it to prove a listed party cannot be a hit;
-        it passes the name as normalised when it has it."""
-        if normalized is None:
-            normalized = normalize_name(query.name, query.schema)
-        return self._score_entity(query, normalized, position, [], cutoff, {})
-
     def screen(
         self,
         name: str,

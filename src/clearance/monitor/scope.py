@@ -15,9 +15,9 @@ would give the same ones. The proof rests on three properties of the matcher:
 
 The names concerned are those of added, removed or changed entities and those
 with a dirty word, in the old index and the new; the parties concerned are
-their owners. A row must be screened again if it had a hit on a party
-concerned, if one of its own words or look-up keys is dirty, or if a name
-concerned may share enough with it to pass its bar. That last check needs no
+their owners. A row must be screened again if one of its own words or look-up
+keys is dirty, or if a name concerned may move its candidates (other than a
+concerned party among them before and after). That check needs no
 screening: an index of only those names' words (`lookup_index`) tells which of
 them the row's keys reach, exactly as the full index would, and
 `shared_weights` replays the credit the look-up gives each. Names of a changed
@@ -28,6 +28,10 @@ renaming them is checked by that alone). A name concerned that a row credits
 exactly as its counterpart on the other side (same party, same place among its
 names: `_twins`) cannot move the best or a cut ranking's edge, which the bar
 keeps too; a row whose best weight a new name gets to the bit keeps that best.
+Then only the hits of parties concerned may differ, and `Screener.party_hit`
+works each one out again where that is certain (its single best name surely a
+candidate, or no name reaching the report floor); where not, or where the row
+already had as many hits as it keeps, the row is screened again.
 The bar's pool counts move by the names
 concerned that a spared row's pools gain or lose, and the run stores them, so
 the next run starts from exact counts. When the rounded number of names itself
