@@ -105,9 +105,10 @@ def list_change(store: Store, old_snapshot: int, new_snapshot: int) -> ListChang
 
 
 def snapshot_index(store: Store, snapshot_id: int) -> ScreeningIndex:
-    """Any snapshot's index, persisted or built (Screener.open opens only the active one)."""
+    """Any snapshot's index, persisted or built (Screener.open opens only the active one);
+    read from its file without the tables that only screening needs."""
     path = index_path(store.home, snapshot_id)
-    index = load_index(path) if path.exists() else None
+    index = load_index(path, lookups=False) if path.exists() else None
     if index is None:
         snapshot = store.snapshot(snapshot_id)
         as_of = {d: store.release(r).published_at for d, r in snapshot.releases.items()}
