@@ -18,7 +18,7 @@ from clearance.matching.candidates import (
     _query_keys,
     find_candidates_with_bar,
 )
-from clearance.model import Entity
+from clearance.model import Entity, Name
 from clearance.monitor.scope import ListChange, ListScope, Screened, Spared
 from clearance.names import normalize_name
 
@@ -135,6 +135,24 @@ def test_entities_added_and_removed_reach_only_rows_near_them(
     assert not scope.everything  # weights count names on a grid: a few more or less move none
     reached, unreached = check(old, new, scope, queries(entities, removed + added, rng))
     assert reached > 0 and unreached > reached
+
+
+def test_a_long_word_split_into_a_new_word_is_screened_again(
+    entities: list[Entity], old: Screener
+) -> None:
+    """A long word the lists do not hold is also looked up split in two known words:
+    a word the new lists add makes a new split, so the row's look-up changes."""
+    known = next(t for t in old.index.tokens if len(t) >= 6 and t.isalpha())
+    first = entities[0]
+    added = replace(first, id=f"{first.dataset}:zorblax", names=(Name.make("Zorblax Kelliwax"),))
+    new = Screener.from_entities([*entities, added], snapshot="new")
+    change = ListChange(0, 1, frozenset({added.id}), frozenset(), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    assert not scope.everything
+    name = f"{known}zorblax"  # one word: the known one and the added one, run together
+    normalized = normalize_name(name)
+    assert _query_keys(normalized, new.index) != _query_keys(normalized, old.index)
+    assert checked(scope, old, name)[1] is None
 
 
 def test_a_change_in_the_counted_number_of_names_moves_every_weight(

@@ -27,6 +27,8 @@ from clearance.names.greek import greek_fold
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
+#: a query word this long that the lists do not hold is also tried split in two
+SPLIT_LENGTH = 6
 #: query tokens whose similar index tokens are remembered
 SIMILAR_CACHE_SIZE = 100_000
 #: what a matching initial adds to a candidate's weight
@@ -247,7 +249,7 @@ def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
     for left, right in itertools.pairwise(tokens):
         keys.append(left + right)
     for token in tokens:
-        if len(token) >= 6 and token not in index.token_ids:
+        if len(token) >= SPLIT_LENGTH and token not in index.token_ids:
             for cut in range(2, len(token) - 1):
                 if token[:cut] in index.token_ids and token[cut:] in index.token_ids:
                     keys += [token[:cut], token[cut:]]

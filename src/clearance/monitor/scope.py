@@ -56,6 +56,7 @@ from clearance.matching.candidates import (
     COVER_FLOOR,
     INITIAL_POOL,
     RANKED_POOL,
+    SPLIT_LENGTH,
     CandidateBar,
     _query_keys,
     fuzzy_prefixes,
@@ -466,7 +467,13 @@ class ListScope:
         no_names: frozenset[int] = frozenset()
         keys = _query_keys(normalized, self.new)
         dirty = self.dirty
-        if keys != _query_keys(normalized, self.old):
+        # The lists change a row's keys only through the splits of a long word that
+        # the new lists do not hold (one that the old lists hold is dirty: the row is
+        # screened again below), so only such a row's keys are made for the old ones.
+        known = self.new.token_ids
+        if any(len(t) >= SPLIT_LENGTH and t not in known for t in normalized.tokens) and (
+            keys != _query_keys(normalized, self.old)
+        ):
             return None
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
             return None
