@@ -15,7 +15,7 @@ import json
 import math
 import struct
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -490,9 +490,7 @@ def _carry_hits(
             ["run_id", "status", "row_id", *(c.name for c in copied)], source
         )
     )
-    keys = list(screened)
-    for start in range(0, len(keys), BATCH):
-        chunk = keys[start : start + BATCH]
+    for chunk in _batches(screened):
         conn.execute(t.hits.delete().where(h.run_id == run_id, h.row_key.in_(chunk)))
 
 
@@ -509,9 +507,7 @@ def _save_bars(
     if every_row:
         conn.execute(table.delete().where(mine))
     else:
-        keys = list(bars)
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
+        for chunk in _batches(bars):
             conn.execute(table.delete().where(mine, table.c.row_key.in_(chunk)))
     values = [
         {
@@ -534,6 +530,13 @@ def _save_bars(
     ]
     if values:
         conn.execute(table.insert(), values)
+
+
+def _batches(keys: Collection[str]) -> Iterator[list[str]]:
+    """Row keys in lists of at most BATCH, one statement's parameters each."""
+    listed = list(keys)
+    for start in range(0, len(listed), BATCH):
+        yield listed[start : start + BATCH]
 
 
 def _move_counts(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) -> None:

@@ -338,11 +338,11 @@ class ListScope:
         )
         # of the parties with such names, those whose other features changed (birth
         # dates, countries, identifiers): their score may change where they were scored
-        refeatured = {
-            entity_id: new_position
+        refeatured = [
+            entity_id
             for entity_id, (old_position, new_position) in stable_owners.items()
             if _features(old.entities[old_position]) != _features(self.new.entities[new_position])
-        }
+        ]
         self.concerned = (
             _Concerned(old, old_names - stable_old),
             _Concerned(self.new, new_names - stable_new),
@@ -414,8 +414,6 @@ class ListScope:
         if self.everything or screened is None:
             return None
         hit_on = [e for e in previous if e in self.parties]
-        if hit_on and len(previous) >= self.limit:
-            return None
         parties = screened.bar.parties
         if parties is None and self.refeatured:
             return None  # screened before bars named their parties: which it scored is unknown
