@@ -431,8 +431,11 @@ class ListScope:
         if not suspects:
             return Spared(screened)
         parsed = parse_row(query)
-        # as a screening normalises it: a hit explains what normalising did
-        normalized = normalize_name(parsed.name, parsed.schema)
+        # Comparing names needs only the parts and script the last screening kept; a
+        # hit's explanation also tells what normalising did, so for a hit the name is
+        # normalised again as a screening does (most parties worked out give none).
+        parts = normalized if normalized is not None else screened.normalized(query)
+        explained: NormalizedName | None = None
         rescored: dict[str, Hit | None] = {}
         for entity_id in suspects:
             position = self.positions.get(entity_id)
@@ -444,11 +447,15 @@ class ListScope:
                 # the name it matched, if as it was, is still among its candidates
                 same = self.stable_named.get(entity_id, {}).get(matched, ())
                 known = candidates.union(same)
-            hit, certain = self.screener.party_hit(
-                parsed, position, self.threshold, normalized, known
-            )
+            hit, certain = self.screener.party_hit(parsed, position, self.threshold, parts, known)
             if not certain:
                 return None
+            if hit is not None:
+                if explained is None:
+                    explained = normalize_name(parsed.name, parsed.schema)
+                hit, _certain = self.screener.party_hit(
+                    parsed, position, self.threshold, explained, known
+                )
             if hit is not None or matched is not None:
                 rescored[entity_id] = hit
         if rescored and len(previous) >= self.limit:
