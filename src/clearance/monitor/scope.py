@@ -350,6 +350,10 @@ class ListScope:
         # with no name concerned but stable ones, no row's look-up changes
         self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
         self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
+        self._credited: dict[
+            tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], int, str],
+            tuple[dict[int, float], dict[int, float]],
+        ] = {}
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
         self.twin = _twins(*self.concerned)
         # the new positions of the parties whose hit a row may have to work out again
@@ -542,12 +546,30 @@ class ListScope:
         keys: list[str],
         found: list[tuple[dict[int, float], dict[int, float]]],
     ) -> tuple[dict[int, float], dict[int, float]]:
-        old_side, new_side = self.concerned
-        return (
-            old_side.weights(query, keys, [old for old, _new in found]),
-            new_side.weights(query, keys, [new for _old, new in found]),
+        # What the look-up credits depends only on the keys that reach a word concerned
+        # (and whether each is one of the query's own parts), the query's initials and
+        # its spaceless form: rows alike in those ("… and …", "… Group") share one answer.
+        own = set(query.tokens)
+        reaching = tuple(
+            (k, k in own) for k, (old, new) in zip(keys, found, strict=True) if old or new
         )
+        initials = tuple(sorted(t for t in query.tokens if len(t) == 1))
+        joined = query.joined if any(query.joined in side.joined for side in self.concerned) else ""
+        signature = (query.script, reaching, initials, len(query.tokens), joined)
+        credited = self._credited.get(signature)
+        if credited is None:
+            if len(self._credited) >= _CREDITED_CACHE_SIZE:
+                self._credited.clear()
+            old_side, new_side = self.concerned
+            credited = self._credited[signature] = (
+                old_side.weights(query, keys, [old for old, _new in found]),
+                new_side.weights(query, keys, [new for _old, new in found]),
+            )
+        return credited
 
+
+#: answers of `ListScope._credits` kept (a row's look-up shares them with rows alike)
+_CREDITED_CACHE_SIZE = 50_000
 
 #: what a key that reaches no word concerned finds on each side
 _NOTHING: tuple[dict[int, float], dict[int, float]] = ({}, {})
