@@ -47,6 +47,28 @@ RANKED_POOL = 400
 UNSHARED_WEIGHT = 0.1
 
 
+class Window(NamedTuple):
+    """The ranking just around a bar's rank, so that one party entering or leaving a
+    row's candidates can be followed without screening the row again.
+
+    `size`: how many parties are candidates; `last`: the `party_key` of the last
+    of them (whom one entering pushes out) and `last_rank` the rank of its first
+    name; `next`: the `party_key` of the first party left out (who comes in when
+    one leaves; 0 when none was) and `after` the rank of the first name of the
+    party after it (infinity: none); `low_clear`: no other candidate has a name
+    ranked after the last party's first name (so moving the bar up to it takes
+    no name from them); `high_clear`: no candidate has a name ranked between the
+    bar and `after` (so moving the bar down gives them none)."""
+
+    size: int
+    last: int
+    last_rank: float
+    next: int
+    after: float
+    low_clear: bool
+    high_clear: bool
+
+
 class CandidateBar(NamedTuple):
     """What a row's look-up looked like at its edges, so a list change can be checked
     against it without screening the row again (monitor/scope.py).
@@ -63,7 +85,8 @@ class CandidateBar(NamedTuple):
     known), so a change that leaves a party's names as they were needs checking
     only where that party was scored. `edge`: when more than `RANKED_POOL` names
     were above the floor, the shared weight of the last one ranked (infinity
-    otherwise): a name clearly below it stays out of the ranking."""
+    otherwise): a name clearly below it stays out of the ranking. `window`: the
+    ranking around the bar (None: not kept, or the ranking was cut)."""
 
     best: float
     floor: float
@@ -72,6 +95,7 @@ class CandidateBar(NamedTuple):
     ranked: int
     parties: frozenset[int] | None = None
     edge: float = math.inf
+    window: Window | None = None
 
 
 ANY_CHANGE = CandidateBar(-math.inf, -math.inf, -math.inf, 0, 0)
@@ -406,19 +430,65 @@ def find_candidates_with_bar(
     kept: list[int] = []
     entities: set[int] = set()
     rank_bar = math.inf
-    for rank, name_id in ranked:
+    left_out = -1  # where in `ranked` the first name left out is
+    # the last party taken, where its first name is in `kept`, and that name's rank
+    last, last_at, last_rank = -1, -1, math.inf
+    for at, (rank, name_id) in enumerate(ranked):
         entity = index.names.field(name_id, 0)
         if entity not in entities:
             if len(entities) == limit:
                 rank_bar = rank  # the first name left out
+                left_out = at
                 break
             if allowed is not None and not allowed(entity):
                 continue
             entities.add(entity)
+            last, last_at, last_rank = entity, len(kept), rank
         kept.append(name_id)
     if any_change:
         return kept, ANY_CHANGE
-    return kept, CandidateBar(best_score, floor, rank_bar, scored, ranked_count, edge=edge)
+    window = None
+    if edge == math.inf and kept:
+        taken = (last, last_at, last_rank)
+        window = _window(index, ranked, kept, entities, allowed, taken, left_out)
+    bar = CandidateBar(best_score, floor, rank_bar, scored, ranked_count, edge=edge, window=window)
+    return kept, bar
+
+
+def _window(
+    index: ScreeningIndex,
+    ranked: list[tuple[float, int]],
+    kept: list[int],
+    entities: set[int],
+    allowed: Callable[[int], bool] | None,
+    taken: tuple[int, int, float],
+    left_out: int,
+) -> Window:
+    """The bar's `Window`, from the ranking as `find_candidates_with_bar` walked it (not
+    cut at an edge: the names after the bar are all in `ranked`)."""
+    field = index.names.field
+    party_id = index.entities.field
+    last, last_at, last_rank = taken
+    low_clear = all(field(n, 0) == last for n in kept[last_at + 1 :])
+    following, after, high_clear = 0, math.inf, True
+    if left_out >= 0:
+        following = field(ranked[left_out][1], 0)
+        for rank, name_id in ranked[left_out + 1 :]:
+            entity = field(name_id, 0)
+            if entity in entities:
+                high_clear = False
+            elif entity != following and (allowed is None or allowed(entity)):
+                after = rank
+                break
+    return Window(
+        len(entities),
+        party_key(party_id(last, 0)),
+        last_rank,
+        party_key(party_id(following, 0)) if left_out >= 0 else 0,
+        after,
+        low_clear,
+        high_clear,
+    )
 
 
 def shared_weights(

@@ -25,7 +25,13 @@ from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
 from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION
-from clearance.matching.candidates import ANY_CHANGE, INITIAL_POOL, RANKED_POOL, CandidateBar
+from clearance.matching.candidates import (
+    ANY_CHANGE,
+    INITIAL_POOL,
+    RANKED_POOL,
+    CandidateBar,
+    Window,
+)
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
@@ -457,7 +463,7 @@ def _record(
         if rows:
             conn.execute(t.hits.insert(), rows)
         _save_bars(conn, portfolio.id, run_id, bars, every_row=not run.incremental)
-        _move_counts(conn, portfolio.id, moved)
+        _move_bars(conn, portfolio.id, moved)
     return replace(run, id=run_id)
 
 
@@ -523,6 +529,7 @@ def _save_bars(
             "tokens": " ".join(screened.tokens),
             "parties": _packed(bar.parties),
             "edge": None if bar.edge == math.inf else bar.edge,
+            "window": _packed_window(bar.window),
         }
         for key, screened in bars.items()
         if screened is not None
@@ -539,23 +546,39 @@ def _batches(keys: Collection[str]) -> Iterator[list[str]]:
         yield listed[start : start + BATCH]
 
 
-def _move_counts(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) -> None:
-    """The pool counts of spared rows whose pools gained or lost names of the change."""
+def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) -> None:
+    """The bars of spared rows whose pools gained or lost names of the change, or whose
+    candidates one party entered or left (`scope.ListScope`): then the rank moved,
+    the window is no longer known, and the parties scored (unknown here when the
+    run did not read them) are forgotten, so that a later change of one of them
+    screens the row again."""
     if not moved:
         return
     table = t.row_bars
-    update = (
-        table.update()
-        .where(table.c.portfolio_id == portfolio_id, table.c.row_key == bindparam("key"))
-        .values(scored=bindparam("new_scored"), ranked=bindparam("new_ranked"))
-    )
+    mine = table.c.portfolio_id == portfolio_id, table.c.row_key == bindparam("key")
     conn.execute(
-        update,
+        table.update()
+        .where(*mine)
+        .values(
+            scored=bindparam("new_scored"),
+            ranked=bindparam("new_ranked"),
+            rank=bindparam("new_rank"),
+            window=bindparam("new_window"),
+        ),
         [
-            {"key": key, "new_scored": s.bar.scored, "new_ranked": s.bar.ranked}
+            {
+                "key": key,
+                "new_scored": s.bar.scored,
+                "new_ranked": s.bar.ranked,
+                "new_rank": None if s.bar.rank == math.inf else s.bar.rank,
+                "new_window": _packed_window(s.bar.window),
+            }
             for key, s in moved.items()
         ],
     )
+    shifted = [{"key": key} for key, s in moved.items() if s.shifted]
+    if shifted:
+        conn.execute(table.update().where(*mine).values(parties=None), shifted)
 
 
 def _packed(parties: frozenset[int] | None) -> bytes | None:
@@ -571,6 +594,26 @@ def _unpacked(packed: bytes | None) -> frozenset[int] | None:
     return frozenset(struct.unpack(f"<{len(packed) // 4}I", packed))
 
 
+#: a bar's Window: size, last, last_rank, next, after, and the two flags as bits
+_WINDOW = struct.Struct("<HIdIdB")
+
+
+def _packed_window(window: Window | None) -> bytes | None:
+    if window is None:
+        return None
+    flags = window.low_clear | window.high_clear << 1
+    return _WINDOW.pack(
+        window.size, window.last, window.last_rank, window.next, window.after, flags
+    )
+
+
+def _unpacked_window(packed: bytes | None) -> Window | None:
+    if packed is None:
+        return None
+    size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
+    return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
+
+
 def load_screened(
     store: Store, portfolio: Portfolio, *, parties: bool = True
 ) -> dict[str, Screened]:
@@ -582,13 +625,13 @@ def load_screened(
     c = table.c
     query = select(
         c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties,
-        c.edge,
+        c.edge, c.window,
     ).where(c.portfolio_id == portfolio.id)  # fmt: skip
     found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        for key, best, floor, rank, scored, ranked, script, tokens, packed, edge in conn.execute(
-            query
-        ):
+        for (
+            key, best, floor, rank, scored, ranked, script, tokens, packed, edge, window,
+        ) in conn.execute(query):  # fmt: skip
             if scored is None or ranked is None:  # kept before the counts were: as if cut
                 scored, ranked = INITIAL_POOL + 1, RANKED_POOL + 1
             scored_parties = _unpacked(packed) if parties else None
@@ -603,6 +646,7 @@ def load_screened(
                     ranked,
                     scored_parties,
                     math.inf if edge is None else edge,
+                    _unpacked_window(window),
                 )
             )
             known = script is not None and tokens is not None

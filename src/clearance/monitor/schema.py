@@ -143,4 +143,5 @@ row_bars = Table(
     # the scored parties' `party_key`s, packed (NULL: kept before they were)
     Column("parties", LargeBinary),
     Column("edge", Float),  # the cut ranking's last shared weight (NULL: not cut)
+    Column("window", LargeBinary),  # the ranking around the bar, packed (NULL: not kept)
 )

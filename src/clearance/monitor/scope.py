@@ -44,7 +44,6 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple, Protocol
 
 from clearance.batch.queries import RawQuery, parse_row, schema_of
@@ -55,6 +54,7 @@ from clearance.matching.candidates import (
     ANY_CHANGE,
     COVER_FLOOR,
     INITIAL_POOL,
+    MAX_CANDIDATES,
     RANKED_POOL,
     SPLIT_LENGTH,
     CandidateBar,
@@ -127,6 +127,9 @@ class Screened(NamedTuple):
     bar: CandidateBar
     script: str  # empty when not kept (runs before it was)
     tokens: tuple[str, ...]
+    #: one party entered or left its candidates in a run that spared it (then the
+    #: parties its bar names are no longer known: `run._move_bars`)
+    shifted: bool = False
 
     def normalized(self, query: RawQuery) -> NormalizedName:
         name = query.name.strip()
@@ -180,6 +183,7 @@ class _Kept(NamedTuple):
     scored: int  # concerned names the look-up credits at all
     pooled: frozenset[int] = frozenset()  # twins ranked in a cut ranking
     names: frozenset[int] = frozenset()  # concerned names surely among the candidates
+    windowed: bool = False  # a concerned name is ranked within the bar's window
 
 
 class _Concerned:
@@ -207,11 +211,16 @@ class _Concerned:
             position = index.names.rows[name_id][_NAME_ENTITY]
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
         self.positions = {entity_id: position for position, entity_id in self.owner.values()}
+        self._prefixes: frozenset[str] | None = None
 
-    @cached_property
+    @property
     def prefixes(self) -> frozenset[str]:
-        """For `probe` against this side alone, which few keys need (`_SharedProbes`)."""
-        return fuzzy_prefixes(self.lookup)
+        """For `probe` against this side alone, which few keys need (`_SharedProbes`).
+        Made on first use and kept by hand: mypyc compiles this class, and a compiled
+        class does not keep what `functools.cached_property` makes."""
+        if self._prefixes is None:
+            self._prefixes = fuzzy_prefixes(self.lookup)
+        return self._prefixes
 
     def weights(
         self, query: NormalizedName, keys: list[str], reached: list[dict[int, float]]
@@ -256,6 +265,11 @@ class _Concerned:
         pooled: set[int] = set()
         names: set[int] = set()
         ranked = 0
+        # the ranks from the last party's first name to the first name after the party
+        # left out: a name concerned ranked there may change the window
+        window = bar.window
+        low, high = (window.last_rank, window.after) if window is not None else (0.0, 0.0)
+        windowed = False
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
@@ -283,6 +297,8 @@ class _Concerned:
                     return None
                 pooled.add(name_id)
             rank = rank_value(shared, weight)
+            if window is not None and (rank > low or _near(rank, low)):
+                windowed = windowed or rank < high or _near(rank, high)
             if _near(rank, rank_bar):
                 return None  # it may be the first name left out, or take its place
             if rank > rank_bar:
@@ -294,7 +310,31 @@ class _Concerned:
             # a twin level with the edge may be the one a tie left out of the ranking
             if edge == math.inf or shared > edge + _TOLERANCE * (1.0 + shared + edge):
                 names.add(name_id)
-        return _Kept(frozenset(kept), ranked, len(weights), frozenset(pooled), frozenset(names))
+        return _Kept(
+            frozenset(kept), ranked, len(weights), frozenset(pooled), frozenset(names), windowed
+        )
+
+    def ranks(
+        self,
+        query: NormalizedName,
+        weights: dict[int, float],
+        bar: CandidateBar,
+        allowed: Allowed | None,
+    ) -> dict[int, float]:
+        """Name id -> its rank, for the names concerned that a ranking not cut at an edge
+        holds (above the floor and the cover), of parties `allowed`; for a row whose
+        `kept` was certain, so none is too close to the floor or the cover to call."""
+        index = self.index
+        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        ranks: dict[int, float] = {}
+        for name_id, shared in weights.items():
+            weight = index.name_weights[name_id]
+            if shared < bar.floor or shared < COVER_FLOOR * min(query_weight, weight):
+                continue
+            if allowed is not None and not allowed(self.owner[name_id][0]):
+                continue
+            ranks[name_id] = rank_value(shared, weight)
+        return ranks
 
 
 #: relative difference below which two floats are too close to call
@@ -306,6 +346,15 @@ def _near(a: float, b: float) -> bool:
     if math.isinf(a) or math.isinf(b):
         return a == b
     return abs(a - b) <= _TOLERANCE * (1.0 + abs(a) + abs(b))
+
+
+class _Replayed(NamedTuple):
+    """What `ListScope._replay` finds a row's screening would leave after the change."""
+
+    screened: Screened
+    kept: frozenset[str]  # parties concerned among its candidates
+    candidates: frozenset[int]  # names concerned surely among them
+    entering: int | None = None  # the position of a party let in for one that left
 
 
 class ListScope:
@@ -320,6 +369,7 @@ class ListScope:
         limit: int,
     ) -> None:
         self.old, self.new, self.screener = old, new.index, new
+        self._keyed_positions: dict[int, list[int]] | None = None
         self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
@@ -369,6 +419,10 @@ class ListScope:
             named.setdefault(row[_NAME_ORIGINAL], []).append(name_id)
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for e in side.positions}
+        self.party_keys = frozenset(party_key(e) for e in self.parties)
+        # changed parties with no name as it was: where they rank is known from the
+        # names concerned alone, on both sides
+        self.wholly = frozenset(e for e in entities if e not in self.stable_named)
         # party_key -> those parties: the rows that scored one check whether it is a hit
         self.refeatured: dict[int, list[str]] = {}
         for entity_id in refeatured:
@@ -422,23 +476,30 @@ class ListScope:
         if parties is None and self.refeatured:
             return None  # screened before bars named their parties: which it scored is unknown
         normalized = screened.normalized(query) if self.reachable else None
+        entering = None
         if normalized is not None:
-            replayed = self._replay(query, normalized, screened)
+            replayed = self._replay(query, normalized, screened, previous)
             if replayed is None:
                 return None
-            screened, kept, candidates = replayed
+            screened, kept, candidates, entering = replayed
         else:
             kept, candidates = frozenset(), frozenset()
         suspects = kept.union(hit_on)
         if parties is not None and not self.refeatured_keys.isdisjoint(parties):
             suspects = suspects.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
-        if not suspects:
+        if not suspects and entering is None:
             return Spared(screened)
         parsed = parse_row(query)
         # Comparing names needs only the parts and script the last screening kept; a
         # hit's explanation also tells what normalising did, so for a hit the name is
         # normalised again as a screening does (most parties worked out give none).
         parts = normalized if normalized is not None else screened.normalized(query)
+        # a party the row's candidates take in for one that left: as it is not known
+        # which of its names come in, it must have no hit with any of them
+        if entering is not None and self.screener.party_hit(
+            parsed, entering, self.threshold, parts, ()
+        ) != (None, True):
+            return None
         explained: NormalizedName | None = None
         rescored: dict[str, Hit | None] = {}
         for entity_id in suspects:
@@ -467,11 +528,16 @@ class ListScope:
         return Spared(screened, rescored or None)
 
     def _replay(
-        self, query: RawQuery, normalized: NormalizedName, screened: Screened
-    ) -> tuple[Screened, frozenset[str], frozenset[int]] | None:
+        self,
+        query: RawQuery,
+        normalized: NormalizedName,
+        screened: Screened,
+        previous: Collection[str],
+    ) -> _Replayed | None:
         """What the row's screening leaves after the change, the concerned parties
-        among its candidates, and the concerned names surely among them in the new
-        index; None if that is not certain."""
+        among its candidates, the concerned names surely among them in the new index,
+        and a party its candidates take in for one that left; None if that is not
+        certain. `previous`: the parties the row had a hit on."""
         nothing: frozenset[str] = frozenset()
         no_names: frozenset[int] = frozenset()
         keys = _query_keys(normalized, self.new)
@@ -492,10 +558,10 @@ class ListScope:
         if not any(old or new for old, new in found) and not any(
             normalized.joined in side.joined for side in self.concerned
         ):
-            return screened, nothing, no_names  # the usual case: it reaches no name concerned
+            return _Replayed(screened, nothing, no_names)  # the usual case: it reaches none
         credited = self._credits(normalized, keys, found)
         if not credited[0] and not credited[1]:
-            return screened, nothing, no_names
+            return _Replayed(screened, nothing, no_names)
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
@@ -522,7 +588,7 @@ class ListScope:
             holds,
             {twin[n] for n in twins},
         )
-        if before is None or after is None or before.entities != after.entities:
+        if before is None or after is None:
             return None
         if {twin[n] for n in before.pooled} != after.pooled:
             return None  # a twin is ranked on one side only: the cut ranking moves
@@ -531,7 +597,104 @@ class ListScope:
         moved = bar._replace(scored=scored, ranked=ranked)
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
-        return screened._replace(bar=moved), after.entities, after.names
+        if before.entities == after.entities:
+            window = bar.window
+            if window is not None and (
+                before.windowed
+                or after.windowed
+                or window.last in self.party_keys
+                or (bar.rank != math.inf and window.next in self.party_keys)
+            ):
+                moved = moved._replace(window=None)  # no longer known
+            return _Replayed(screened._replace(bar=moved), after.entities, after.names)
+        shift = self._shift(normalized, credited, bar, before, after, schema, previous)
+        if shift is None:
+            return None
+        rank, names, entering = shift
+        moved = moved._replace(rank=rank, window=None, parties=None)
+        return _Replayed(
+            screened._replace(bar=moved, shifted=True), after.entities, names, entering
+        )
+
+    def _shift(
+        self,
+        query: NormalizedName,
+        credited: tuple[dict[int, float], dict[int, float]],
+        bar: CandidateBar,
+        before: _Kept,
+        after: _Kept,
+        schema: str | None,
+        previous: Collection[str],
+    ) -> tuple[float, frozenset[int], int | None] | None:
+        """When one changed party enters or leaves a row's candidates, the bar's window
+        tells what follows: one leaving lets in the first party left out, one entering
+        pushes out the last party taken. Returns the new bar's rank, the concerned
+        names surely among the candidates, and the position of a party let in (whose
+        names that come in are not known: `check` makes sure it has no hit); None
+        where that is not certain: no window, more than one party moved, a party
+        whose names as they were may hold its place, a party moved that had a hit,
+        the parties at the window changed, or names of other candidates between the
+        old bar and the new one."""
+        window = bar.window
+        gone, came = before.entities - after.entities, after.entities - before.entities
+        if window is None or len(gone) + len(came) != 1:
+            return None
+        (party,) = gone | came
+        if party not in self.wholly or party in previous:
+            return None
+        full = bar.rank != math.inf  # a party was left out
+        if window.last in self.party_keys or (full and window.next in self.party_keys):
+            return None
+        new_side = self.concerned[1]
+        ranks = new_side.ranks(query, credited[1], bar, schema_filter(self.new, schema))
+        taken = after.entities
+        owner = new_side.owner
+        if gone:
+            if not full:
+                return bar.rank, after.names, None  # no party was left out to come in
+            if not window.high_clear:
+                return None
+            old_ranks = self.concerned[0].ranks(
+                query, credited[0], bar, schema_filter(self.old, schema)
+            )
+            if any(_near(r, window.after) for r in old_ranks.values()):
+                return None  # the party after the one let in may be a changed one
+            entering = self._position(window.next)
+            if entering is None:
+                return None
+            rank = min([window.after, *(r for n, r in ranks.items() if owner[n][1] not in taken)])
+        else:
+            if window.size < MAX_CANDIDATES:
+                return bar.rank, after.names, None  # there was room for one more
+            if window.low_clear is False or any(party_key(e) == window.last for e in previous):
+                return None
+            rank, entering = window.last_rank, None
+            # it pushes the last party out only if every party concerned taken comes first
+            if any(owner[n][1] in taken and (r > rank or _near(r, rank)) for n, r in ranks.items()):
+                return None
+        names = frozenset(
+            n for n, r in ranks.items() if owner[n][1] in taken and r < rank and not _near(r, rank)
+        )
+        return rank, names, entering
+
+    def _position(self, key: int) -> int | None:
+        """The new index's position of the one party with this `party_key` (None if
+        the key is not one party's)."""
+        positions = self._keyed.get(key, ())
+        return positions[0] if len(positions) == 1 else None
+
+    @property
+    def _keyed(self) -> dict[int, list[int]]:
+        """`party_key` -> positions in the new index, made on first use (kept by hand, as
+        for `_Concerned.prefixes`)."""
+        if self._keyed_positions is None:
+            entities = self.new.entities
+            keyed: dict[int, list[int]] = {}
+            for position in range(len(entities)):
+                key = party_key(entities.field(position, _ENTITY_ID))
+                keyed.setdefault(key, []).append(position)
+            self._keyed_positions = keyed
+        return self._keyed_positions
 
     def credits(
         self, query: NormalizedName, keys: list[str]

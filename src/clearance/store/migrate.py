@@ -31,7 +31,7 @@ SCRIPTS = Path(__file__).resolve().parent / "migrations"
 #: the newest revision under migrations/versions; tests/store/test_migrations.py checks
 #: it against Alembic's own reading of the scripts. Kept here so that opening a store
 #: that is up to date needs no Alembic import (about 0.1 s on every command's start).
-HEAD = "0006"
+HEAD = "0007"
 #: any constant: PostgreSQL advisory locks are named by a 64-bit number
 _PG_LOCK = 7_266_175_301
 
