@@ -440,3 +440,56 @@ def test_a_respelt_name_credited_as_before_keeps_its_place_in_a_cut_ranking(
         bar = spared.screened.bar
         in_a_cut_ranking += bar.ranked > RANKED_POOL and max(credited.values()) >= bar.edge
     assert in_a_cut_ranking > 0
+
+
+def ladder_word(rng: random.Random) -> str:
+    return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def ladder(rng: random.Random, words: int) -> Entity:
+    """A party named "Petrov" and `words` other words: the more words, the lower a
+    query "Petrov" ranks it."""
+    fillers = " ".join(ladder_word(rng) for _ in range(words))
+    return Entity(
+        id=f"test:ladder-{words}",
+        dataset="test",
+        schema="Organization",
+        names=(Name.make(f"Petrov {fillers}"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("moved", "words", "follows"),
+    [(3, 30, "the first party left out comes in"), (24, 1, "the last party taken goes")],
+)
+def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
+    moved: int, words: int, follows: str
+) -> None:
+    """Twenty-six parties share "Petrov" and rank by their other words; one of them
+    gets many more words (it leaves the twenty candidates) or one word (it enters
+    them). The bar's window tells who takes its place: the row is spared, with the
+    answers and the bar's rank of a screening against the new lists."""
+    rng = random.Random(moved)
+    background = [
+        Entity(
+            id=f"test:other-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
+        )
+        for i in range(300)
+    ]
+    parties = [ladder(rng, n) for n in range(1, 27)]
+    old = Screener.from_entities(background + parties, snapshot="old")
+    changed = replace(ladder(rng, words), id=f"test:ladder-{moved}")
+    new = Screener.from_entities(
+        background + [changed if p.id == changed.id else p for p in parties], snapshot="new"
+    )
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset({changed.id}))
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    before_ids = old.candidates("Petrov")
+    assert len(before_ids) == 20 and (changed.id in before_ids) == (words > moved)
+    before, spared = checked(scope, old, "Petrov")
+    assert spared is not None and spared.screened.shifted, follows
+    assert fresh(new, "Petrov", spared) == now(before, spared)
+    assert (changed.id in new.candidates("Petrov")) == (words < moved)
