@@ -460,15 +460,21 @@ def ladder(rng: random.Random, words: int) -> Entity:
 
 @pytest.mark.parametrize(
     ("moved", "words", "follows"),
-    [(3, 30, "the first party left out comes in"), (24, 1, "the last party taken goes")],
+    [
+        (3, 30, "the first party left out comes in"),
+        (24, 1, "the last party taken goes"),
+        (21, 30, "the first party left out goes further down: the bar with it"),
+        (21, 1, "the first party left out comes in, the last party taken goes"),
+    ],
 )
 def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
     moved: int, words: int, follows: str
 ) -> None:
     """Twenty-six parties share "Petrov" and rank by their other words; one of them
-    gets many more words (it leaves the twenty candidates) or one word (it enters
-    them). The bar's window tells who takes its place: the row is spared, with the
-    answers and the bar's rank of a screening against the new lists."""
+    gets many more words (it leaves the twenty candidates, or goes further down from
+    the first place left out) or one word (it enters them). The bar's window tells
+    who takes its place: the row is spared, with the answers and the bar's rank of a
+    screening against the new lists."""
     rng = random.Random(moved)
     background = [
         Entity(
@@ -488,8 +494,8 @@ def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
     change = ListChange(0, 1, frozenset(), frozenset(), frozenset({changed.id}))
     scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
     before_ids = old.candidates("Petrov")
-    assert len(before_ids) == 20 and (changed.id in before_ids) == (words > moved)
+    assert len(before_ids) == 20 and (changed.id in before_ids) == (moved <= 20)
     before, spared = checked(scope, old, "Petrov")
     assert spared is not None and spared.screened.shifted, follows
     assert fresh(new, "Petrov", spared) == now(before, spared)
-    assert (changed.id in new.candidates("Petrov")) == (words < moved)
+    assert (changed.id in new.candidates("Petrov")) == (words < 20)

@@ -184,6 +184,7 @@ class _Kept(NamedTuple):
     pooled: frozenset[int] = frozenset()  # twins ranked in a cut ranking
     names: frozenset[int] = frozenset()  # concerned names surely among the candidates
     windowed: bool = False  # a concerned name is ranked within the bar's window
+    at_bar: bool = False  # the first party left out is concerned, its name at the bar
 
 
 class _Concerned:
@@ -237,6 +238,7 @@ class _Concerned:
         allowed: Allowed | None,
         best_holds: bool = False,
         twins: Container[int] = (),
+        bar_party: int = -1,
     ) -> _Kept | None:
         """Which concerned parties the row's look-up keeps among its candidates, given
         the `weights` it credits the names concerned, judged against the row's bar;
@@ -246,7 +248,10 @@ class _Concerned:
         a counterpart on the other side with the same credit and place (`_twins`):
         they move neither the best nor, if ranked on both sides, a cut ranking's
         edge, so they are judged by their weight only; the twins ranked in a cut
-        ranking are returned (`pooled`) to be compared across the sides."""
+        ranking are returned (`pooled`) to be compared across the sides. `bar_party`:
+        the `party_key` of the first party left out, when it is a party concerned
+        (old side): its names at the bar's rank are not candidates (`at_bar`), and
+        `ListScope._shift` follows where it goes."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
         if bar.scored > INITIAL_POOL:
@@ -269,7 +274,7 @@ class _Concerned:
         # left out: a name concerned ranked there may change the window
         window = bar.window
         low, high = (window.last_rank, window.after) if window is not None else (0.0, 0.0)
-        windowed = False
+        windowed = at_bar = False
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
@@ -300,7 +305,10 @@ class _Concerned:
             if window is not None and (rank > low or _near(rank, low)):
                 windowed = windowed or rank < high or _near(rank, high)
             if _near(rank, rank_bar):
-                return None  # it may be the first name left out, or take its place
+                if bar_party < 0 or party_key(self.owner[name_id][1]) != bar_party:
+                    return None  # it may be the first name left out, or take its place
+                at_bar = True
+                continue
             if rank > rank_bar:
                 continue
             position, entity_id = self.owner[name_id]
@@ -311,7 +319,13 @@ class _Concerned:
             if edge == math.inf or shared > edge + _TOLERANCE * (1.0 + shared + edge):
                 names.add(name_id)
         return _Kept(
-            frozenset(kept), ranked, len(weights), frozenset(pooled), frozenset(names), windowed
+            frozenset(kept),
+            ranked,
+            len(weights),
+            frozenset(pooled),
+            frozenset(names),
+            windowed,
+            at_bar,
         )
 
     def ranks(
@@ -420,6 +434,11 @@ class ListScope:
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for e in side.positions}
         self.party_keys = frozenset(party_key(e) for e in self.parties)
+        # party_key -> the one party concerned with it ("" where two share it)
+        self._concerned_keys: dict[int, str] = {}
+        for entity_id in self.parties:
+            key = party_key(entity_id)
+            self._concerned_keys[key] = "" if key in self._concerned_keys else entity_id
         # changed parties with no name as it was: where they rank is known from the
         # names concerned alone, on both sides
         self.wholly = frozenset(e for e in entities if e not in self.stable_named)
@@ -577,8 +596,21 @@ class ListScope:
             for n, shared in credited[0].items()
             if (m := twin.get(n)) is not None and new_credit.get(m) == shared
         }
+        window = bar.window
+        changed_next = (
+            window is not None
+            and bar.rank != math.inf
+            and bar.edge == math.inf
+            and window.next in self.party_keys
+        )
         before = old_side.kept(
-            normalized, credited[0], bar, schema_filter(self.old, schema), holds, twins
+            normalized,
+            credited[0],
+            bar,
+            schema_filter(self.old, schema),
+            holds,
+            twins,
+            window.next if changed_next and window is not None else -1,
         )
         after = new_side.kept(
             normalized,
@@ -597,7 +629,7 @@ class ListScope:
         moved = bar._replace(scored=scored, ranked=ranked)
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
-        if before.entities == after.entities:
+        if before.entities == after.entities and not before.at_bar:
             window = bar.window
             if window is not None and (
                 before.windowed
@@ -626,51 +658,66 @@ class ListScope:
         schema: str | None,
         previous: Collection[str],
     ) -> tuple[float, frozenset[int], int | None] | None:
-        """When one changed party enters or leaves a row's candidates, the bar's window
-        tells what follows: one leaving lets in the first party left out, one entering
-        pushes out the last party taken. Returns the new bar's rank, the concerned
-        names surely among the candidates, and the position of a party let in (whose
-        names that come in are not known: `check` makes sure it has no hit); None
-        where that is not certain: no window, more than one party moved, a party
-        whose names as they were may hold its place, a party moved that had a hit,
-        the parties at the window changed, or names of other candidates between the
-        old bar and the new one."""
+        """When one changed party enters or leaves a row's candidates, or the first
+        party left out is a changed one, the bar's window tells what follows: one
+        leaving lets in the first party left out, one entering pushes out the last
+        party taken, and the first party left out moving further down moves the bar.
+        Returns the new bar's rank, the concerned names surely among the candidates,
+        and the position of a party let in (whose names that come in are not known:
+        `check` makes sure it has no hit); None where that is not certain: no
+        window, more than one party moved, a party whose names as they were may hold
+        its place, a party moved that had a hit, another party at the window
+        changed, or names of other candidates between the old bar and the new one."""
         window = bar.window
-        gone, came = before.entities - after.entities, after.entities - before.entities
-        if window is None or len(gone) + len(came) != 1:
+        if window is None:
             return None
-        (party,) = gone | came
+        gone, came = before.entities - after.entities, after.entities - before.entities
+        if before.at_bar:  # the first party left out is concerned: only it may move
+            party = self._concerned_keys.get(window.next)
+            if party is None or gone or not came <= {party}:
+                return None
+        elif len(gone) + len(came) == 1:
+            (party,) = gone | came
+        else:
+            return None
         if party not in self.wholly or party in previous:
             return None
         full = bar.rank != math.inf  # a party was left out
-        if window.last in self.party_keys or (full and window.next in self.party_keys):
+        if window.last in self.party_keys or (
+            full and window.next in self.party_keys and not before.at_bar
+        ):
             return None
         new_side = self.concerned[1]
         ranks = new_side.ranks(query, credited[1], bar, schema_filter(self.new, schema))
         taken = after.entities
         owner = new_side.owner
-        if gone:
-            if not full:
-                return bar.rank, after.names, None  # no party was left out to come in
-            if not window.high_clear:
-                return None
-            old_ranks = self.concerned[0].ranks(
-                query, credited[0], bar, schema_filter(self.old, schema)
-            )
-            if any(_near(r, window.after) for r in old_ranks.values()):
-                return None  # the party after the one let in may be a changed one
-            entering = self._position(window.next)
-            if entering is None:
-                return None
-            rank = min([window.after, *(r for n, r in ranks.items() if owner[n][1] not in taken)])
-        else:
+        entering = None
+        if came:
             if window.size < MAX_CANDIDATES:
                 return bar.rank, after.names, None  # there was room for one more
             if window.low_clear is False or any(party_key(e) == window.last for e in previous):
                 return None
-            rank, entering = window.last_rank, None
+            rank = window.last_rank
             # it pushes the last party out only if every party concerned taken comes first
             if any(owner[n][1] in taken and (r > rank or _near(r, rank)) for n, r in ranks.items()):
+                return None
+        elif gone and not full:
+            return bar.rank, after.names, None  # no party was left out to come in
+        else:
+            # the party that left lets in the first one left out (`entering`), or the
+            # first one left out, changed, goes further down: the bar goes down to the
+            # first name after it, and the names of the parties taken down to it come in
+            old_ranks = self.concerned[0].ranks(
+                query, credited[0], bar, schema_filter(self.old, schema)
+            )
+            if any(_near(r, window.after) for r in old_ranks.values()):
+                return None  # the party after the first one left out may be a changed one
+            if gone:
+                entering = self._position(window.next)
+                if entering is None:
+                    return None
+            rank = min([window.after, *(r for n, r in ranks.items() if owner[n][1] not in taken)])
+            if not window.high_clear and rank > bar.rank and not _near(rank, bar.rank):
                 return None
         names = frozenset(
             n for n, r in ranks.items() if owner[n][1] in taken and r < rank and not _near(r, rank)
