@@ -192,18 +192,20 @@ class _Concerned:
     their words, through which a row's look-up reaches them exactly as through the
     full index (`lookup_index`)."""
 
-    def __init__(self, index: ScreeningIndex, names: frozenset[int]) -> None:
+    def __init__(
+        self, index: ScreeningIndex, names: frozenset[int], abjad: set[str] | None = None
+    ) -> None:
+        """`abjad`: the index's tokens on names written in Arabic script, when known."""
         self.index, self.names = index, names
         self.words: dict[str, list[int]] = {}
         self.joined: dict[str, list[int]] = {}
         for name_id in sorted(names):
-            for token in dict.fromkeys(index.names.rows[name_id][_NAME_TOKENS]):
+            tokens = index.names.rows[name_id][_NAME_TOKENS]
+            for token in dict.fromkeys(tokens):
                 self.words.setdefault(token, []).append(name_id)
-        for joined, name_ids in index.joined.items():
-            concerned = [n for n in name_ids if n in names]
-            if concerned:
-                self.joined[joined] = concerned
-        self.abjad = {index.tokens[i] for i in index.abjad_tokens}
+            # the index's spaceless form of a name (`index.joined`) is its parts joined
+            self.joined.setdefault("".join(tokens), []).append(name_id)
+        self.abjad = {index.tokens[i] for i in index.abjad_tokens} if abjad is None else abjad
         self.lookup = lookup_index(self.words, self.abjad)
         self.names_with = [self.words[t] for t in self.lookup.tokens]
         # name id -> (entity position, entity id), and entity id -> position
@@ -222,6 +224,20 @@ class _Concerned:
         if self._prefixes is None:
             self._prefixes = fuzzy_prefixes(self.lookup)
         return self._prefixes
+
+    def credits(self, query: NormalizedName, known: Container[str]) -> dict[int, float]:
+        """The weights a row's look-up credits these names, probing this index alone
+        (for the few names `ListScope._others` asks about; `known`: the full index's
+        tokens)."""
+        keys = _query_keys(query, self.index)
+        script = query.script
+        reached = [
+            similarities(
+                self.lookup, k, script, probe(self.lookup, k, script, known, self.prefixes)
+            )
+            for k in keys
+        ]
+        return self.weights(query, keys, reached)
 
     def weights(
         self, query: NormalizedName, keys: list[str], reached: list[dict[int, float]]
@@ -371,6 +387,15 @@ class _Replayed(NamedTuple):
     entering: int | None = None  # the position of a party let in for one that left
 
 
+class _Shift(NamedTuple):
+    """What `ListScope._shift` finds when the parties among a row's candidates change."""
+
+    rank: float  # the new bar's rank
+    kept: frozenset[str]  # parties concerned among the candidates
+    names: frozenset[int]  # names of them surely among the candidates (new index)
+    entering: int | None  # the position of a party let in for one that left
+
+
 class ListScope:
     """The rows a change between two snapshots' indexes can reach (see the module notes)."""
 
@@ -384,6 +409,7 @@ class ListScope:
     ) -> None:
         self.old, self.new, self.screener = old, new.index, new
         self._keyed_positions: dict[int, list[int]] | None = None
+        self._other_names: dict[str, _Concerned | None] = {}
         self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
@@ -642,10 +668,9 @@ class ListScope:
         shift = self._shift(normalized, credited, bar, before, after, schema, previous)
         if shift is None:
             return None
-        rank, names, entering = shift
-        moved = moved._replace(rank=rank, window=None, parties=None)
+        moved = moved._replace(rank=shift.rank, window=None, parties=None)
         return _Replayed(
-            screened._replace(bar=moved, shifted=True), after.entities, names, entering
+            screened._replace(bar=moved, shifted=True), shift.kept, shift.names, shift.entering
         )
 
     def _shift(
@@ -657,17 +682,17 @@ class ListScope:
         after: _Kept,
         schema: str | None,
         previous: Collection[str],
-    ) -> tuple[float, frozenset[int], int | None] | None:
+    ) -> _Shift | None:
         """When one changed party enters or leaves a row's candidates, or the first
         party left out is a changed one, the bar's window tells what follows: one
         leaving lets in the first party left out, one entering pushes out the last
         party taken, and the first party left out moving further down moves the bar.
-        Returns the new bar's rank, the concerned names surely among the candidates,
-        and the position of a party let in (whose names that come in are not known:
-        `check` makes sure it has no hit); None where that is not certain: no
-        window, more than one party moved, a party whose names as they were may hold
-        its place, a party moved that had a hit, another party at the window
-        changed, or names of other candidates between the old bar and the new one."""
+        A party that also has names not concerned (as they were, or without a
+        reweighed word) is held in place by them where they rank above the bar: then
+        only its names among the candidates change. None where that is not certain:
+        no window, more than one party moved, a party moved that had a hit, another
+        party at the window changed, a name too close to call, or names of other
+        candidates between the old bar and the new one."""
         window = bar.window
         if window is None:
             return None
@@ -680,29 +705,55 @@ class ListScope:
             (party,) = gone | came
         else:
             return None
-        if party not in self.wholly or party in previous:
+        if party in previous:
             return None
+        allowed = schema_filter(self.new, schema)
+        other_ranks: dict[int, float] = {}
+        other_names: frozenset[int] = frozenset()
+        if party not in self.wholly:  # its other names are the same on both sides
+            others = self._others(party) if not before.at_bar else None
+            if others is None:
+                return None
+            weights = others.credits(query, self.new.token_ids)
+            held = others.kept(query, weights, bar, allowed, twins=weights.keys())
+            if held is None:
+                return None
+            if held.entities:  # a candidate before and after: only its names change
+                kept = after.entities | held.entities
+                return _Shift(bar.rank, kept, after.names | held.names, None)
+            other_ranks = others.ranks(query, weights, bar, allowed)
+            other_names = frozenset(other_ranks)
         full = bar.rank != math.inf  # a party was left out
         if window.last in self.party_keys or (
             full and window.next in self.party_keys and not before.at_bar
         ):
             return None
         new_side = self.concerned[1]
-        ranks = new_side.ranks(query, credited[1], bar, schema_filter(self.new, schema))
+        ranks = new_side.ranks(query, credited[1], bar, allowed) | other_ranks
         taken = after.entities
-        owner = new_side.owner
+
+        def owner(name_id: int) -> str:
+            return party if name_id in other_names else new_side.owner[name_id][1]
+
         entering = None
         if came:
             if window.size < MAX_CANDIDATES:
-                return bar.rank, after.names, None  # there was room for one more
+                return _Shift(bar.rank, taken, after.names, None)  # there was room for one
             if window.low_clear is False or any(party_key(e) == window.last for e in previous):
                 return None
             rank = window.last_rank
-            # it pushes the last party out only if every party concerned taken comes first
-            if any(owner[n][1] in taken and (r > rank or _near(r, rank)) for n, r in ranks.items()):
+            # it pushes the last party out only if every party concerned taken comes
+            # first; their names after the last party's first are no longer candidates
+            firsts: dict[str, float] = {}
+            for n, r in ranks.items():
+                if _near(r, rank):
+                    return None
+                if (holder := owner(n)) in taken:
+                    firsts[holder] = min(r, firsts.get(holder, r))
+            if any(first > rank for first in firsts.values()):
                 return None
         elif gone and not full:
-            return bar.rank, after.names, None  # no party was left out to come in
+            return _Shift(bar.rank, taken, after.names, None)  # none was left out to come in
         else:
             # the party that left lets in the first one left out (`entering`), or the
             # first one left out, changed, goes further down: the bar goes down to the
@@ -716,13 +767,28 @@ class ListScope:
                 entering = self._position(window.next)
                 if entering is None:
                     return None
-            rank = min([window.after, *(r for n, r in ranks.items() if owner[n][1] not in taken)])
+            rank = min([window.after, *(r for n, r in ranks.items() if owner(n) not in taken)])
             if not window.high_clear and rank > bar.rank and not _near(rank, bar.rank):
                 return None
         names = frozenset(
-            n for n, r in ranks.items() if owner[n][1] in taken and r < rank and not _near(r, rank)
+            n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
-        return rank, names, entering
+        return _Shift(rank, taken, names, entering)
+
+    def _others(self, party: str) -> _Concerned | None:
+        """The names of a party concerned that are not (as they were, or without a
+        reweighed word), in the new index, with an index of their words; None if it
+        has none there. Made on first use, per party."""
+        if party in self._other_names:
+            return self._other_names[party]
+        position = self.positions.get(party)
+        others = None
+        if position is not None:
+            concerned = self.concerned[1].names
+            names = frozenset(n for n in self.new.names_of(position) if n not in concerned)
+            others = _Concerned(self.new, names, self.concerned[1].abjad) if names else None
+        self._other_names[party] = others
+        return others
 
     def _position(self, key: int) -> int | None:
         """The new index's position of the one party with this `party_key` (None if
