@@ -32,6 +32,7 @@ Then only the hits of parties concerned may differ, and `Screener.party_hit`
 works each one out again where that is certain (its single best name surely a
 candidate, or no name reaching the report floor); where not, or where the row
 already had as many hits as it keeps, the row is screened again.
+
 The bar also keeps the ranking around its rank (its `Window`): the last party
 taken, the first party left out, the ranks of their first names and of the
 party after, and whether other candidates have names between them. One changed
@@ -45,9 +46,9 @@ on their own for such a row: ranked above the bar, they hold its place. Such a
 row's window and the parties its bar names are then stored as unknown, so a
 later change screens it where it would need them. The bar's pool counts move
 by the names concerned that a spared row's pools gain or lose, and the run
-stores them, so the next run starts from exact counts. When the rounded number of names itself
-changed, every weight moved, and every row is screened again. The monitor's
-tests and benchmark compare incremental runs with full ones.
+stores them, so the next run starts from exact counts. When the rounded number
+of names itself changed, every weight moved, and every row is screened again.
+The monitor's tests and benchmark compare incremental runs with full ones.
 """
 
 from __future__ import annotations
