@@ -237,11 +237,12 @@ class _Concerned:
             self._prefixes = fuzzy_prefixes(self.lookup)
         return self._prefixes
 
-    def credits(self, query: NormalizedName, known: Container[str]) -> dict[int, float]:
-        """The weights a row's look-up credits these names, probing this index alone
-        (for the few names `ListScope._others` asks about; `known`: the full index's
-        tokens)."""
-        keys = _query_keys(query, self.index)
+    def credits(
+        self, query: NormalizedName, keys: list[str], known: Container[str]
+    ) -> dict[int, float]:
+        """The weights a row's look-up (by its `keys`) credits these names, probing this
+        index alone (for the few names `ListScope._others` asks about; `known`: the
+        full index's tokens)."""
         script = query.script
         reached = [
             similarities(
@@ -471,12 +472,12 @@ class ListScope:
             named.setdefault(row[_NAME_ORIGINAL], []).append(name_id)
         # changed parties, and those with a reweighed name: their scores may differ
         self.parties = entities | {e for side in self.concerned for e in side.positions}
-        self.party_keys = frozenset(party_key(e) for e in self.parties)
-        # party_key -> the one party concerned with it ("" where two share it)
-        self._concerned_keys: dict[int, str] = {}
+        # party_key -> the one party concerned with it ("" where two share it); its keys
+        # tell whether a party at a bar's window is a concerned one
+        self.party_keys: dict[int, str] = {}
         for entity_id in self.parties:
             key = party_key(entity_id)
-            self._concerned_keys[key] = "" if key in self._concerned_keys else entity_id
+            self.party_keys[key] = "" if key in self.party_keys else entity_id
         # changed parties with no name as it was: where they rank is known from the
         # names concerned alone, on both sides
         self.wholly = frozenset(e for e in entities if e not in self.stable_named)
@@ -634,12 +635,12 @@ class ListScope:
             for n, shared in credited[0].items()
             if (m := twin.get(n)) is not None and new_credit.get(m) == shared
         }
+        # whether the parties at the bar's window are concerned ones (a bar kept a
+        # window only where its ranking was not cut at an edge)
         window = bar.window
+        changed_last = window is not None and window.last in self.party_keys
         changed_next = (
-            window is not None
-            and bar.rank != math.inf
-            and bar.edge == math.inf
-            and window.next in self.party_keys
+            window is not None and bar.rank != math.inf and window.next in self.party_keys
         )
         before = old_side.kept(
             normalized,
@@ -668,16 +669,12 @@ class ListScope:
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
-            window = bar.window
-            if window is not None and (
-                before.windowed
-                or after.windowed
-                or window.last in self.party_keys
-                or (bar.rank != math.inf and window.next in self.party_keys)
-            ):
+            if before.windowed or after.windowed or changed_last or changed_next:
                 moved = moved._replace(window=None)  # no longer known
             return _Replayed(screened._replace(bar=moved), after.entities, after.names)
-        shift = self._shift(normalized, credited, bar, before, after, schema, previous)
+        shift = self._shift(
+            normalized, keys, credited, bar, before, after, schema, previous, changed_last
+        )
         if shift is None:
             return None
         moved = moved._replace(rank=shift.rank, window=None, parties=None)
@@ -688,12 +685,14 @@ class ListScope:
     def _shift(
         self,
         query: NormalizedName,
+        keys: list[str],
         credited: tuple[dict[int, float], dict[int, float]],
         bar: CandidateBar,
         before: _Kept,
         after: _Kept,
         schema: str | None,
         previous: Collection[str],
+        changed_last: bool,
     ) -> _Shift | None:
         """When one changed party enters or leaves a row's candidates, or the first
         party left out is a changed one, the bar's window tells what follows: one
@@ -704,13 +703,14 @@ class ListScope:
         only its names among the candidates change. None where that is not certain:
         no window, more than one party moved, a party moved that had a hit, another
         party at the window changed, a name too close to call, or names of other
-        candidates between the old bar and the new one."""
+        candidates between the old bar and the new one. `keys`: the row's look-up
+        keys; `changed_last`: the last party taken is a concerned one."""
         window = bar.window
         if window is None:
             return None
         gone, came = before.entities - after.entities, after.entities - before.entities
         if before.at_bar:  # the first party left out is concerned: only it may move
-            party = self._concerned_keys.get(window.next)
+            party = self.party_keys.get(window.next)
             if party is None or gone or not came <= {party}:
                 return None
         elif len(gone) + len(came) == 1:
@@ -726,7 +726,7 @@ class ListScope:
             others = self._others(party) if not before.at_bar else None
             if others is None:
                 return None
-            weights = others.credits(query, self.new.token_ids)
+            weights = others.credits(query, keys, self.new.token_ids)
             held = others.kept(query, weights, bar, allowed, twins=weights.keys())
             if held is None:
                 return None
@@ -736,9 +736,7 @@ class ListScope:
             other_ranks = others.ranks(query, weights, bar, allowed)
             other_names = frozenset(other_ranks)
         full = bar.rank != math.inf  # a party was left out
-        if window.last in self.party_keys or (
-            full and window.next in self.party_keys and not before.at_bar
-        ):
+        if changed_last or (full and window.next in self.party_keys and not before.at_bar):
             return None
         new_side = self.concerned[1]
         ranks = new_side.ranks(query, credited[1], bar, allowed) | other_ranks
