@@ -119,8 +119,13 @@ def parse_query(
     birth_date: str | None = None,
     identifiers: Iterable[str] = (),
     datasets: Iterable[str] | None = None,
+    normalized: NormalizedName | None = None,
 ) -> Query:
-    """Check and normalise every field of a query, or raise QueryError naming the field."""
+    """Check and normalise every field of a query, or raise QueryError naming the field.
+
+    `normalized`: the name as `normalize_name` gives it, when the caller already has
+    it (monitoring keeps each row's), so the name is not normalised again only to
+    be checked."""
     if not isinstance(name, str) or not name.strip():
         raise QueryError("name: must not be empty")
     if len(name) > MAX_NAME_LENGTH:
@@ -128,7 +133,9 @@ def parse_query(
     controls = [c for c in name if unicodedata.category(c) == "Cc" and c not in " \t"]
     if controls:
         raise QueryError(f"name: contains control character U+{ord(controls[0]):04X}")
-    if not normalize_name(name, schema).tokens:
+    if normalized is None:
+        normalized = normalize_name(name, schema)
+    if not normalized.tokens:
         raise QueryError(f"name: {name!r} has no letters or digits to compare")
     if schema is not None and schema not in _COMPATIBLE:
         raise QueryError(f"schema: {schema!r} is not one of {', '.join(SCHEMATA)}")

@@ -7,15 +7,20 @@ must still be, hit for hit, the run's answer.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
+from typing import Any
 
+import pytest
 from tests.cases.conftest import JANE, OMAR, listed, publish
 from tests.monitor.conftest import write_book
 
 from clearance import Screener
 from clearance.index import build_index
+from clearance.monitor import run as run_module
 from clearance.monitor.portfolio import get_portfolio, save_portfolio
 from clearance.monitor.run import RunResult, run_hits, run_portfolio
+from clearance.monitor.scope import snapshot_index
 from clearance.store.store import Store
 
 #: a renamed party in the second release (one letter respelt)
@@ -76,3 +81,27 @@ def test_a_run_stores_the_hits_it_reports_spared_rows_included(
     assert sorted((h.row_key, h.entity_id, h.score) for h in changed.hits) == sorted(
         (h.row_key, h.entity_id, h.score) for h in reference.hits
     )
+
+
+def test_a_run_pauses_the_collector_and_leaves_it_as_it_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run holds millions of small objects until it ends: the collector is paused
+    meanwhile, still after the previous snapshot's index was read, then running again."""
+    checking: list[bool] = []  # whether the collector ran while rows were checked
+    spared = run_module._spared
+
+    def watched(*args: Any) -> Any:
+        checking.append(gc.isenabled())
+        return spared(*args)
+
+    monkeypatch.setattr(run_module, "_spared", watched)
+    with Store.open(tmp_path / "home") as store:
+        publish(store, [JANE, OMAR], "v1")
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", [("C1", "Jane Roe")]))
+        first = run_portfolio(store, screener_of(store), get_portfolio(store, "book"))
+        snapshot_index(store, first.record.snapshot_id)  # written: the next run reads it
+        publish(store, [JANE, OMAR_RESPELT], "v2")
+        result = run_portfolio(store, screener_of(store), get_portfolio(store, "book"))
+        assert result.record.incremental
+    assert checking == [False, False] and gc.isenabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 
@@ -91,3 +92,19 @@ def test_a_damaged_index_file_is_rebuilt_from_the_store(home: Path, shared_lists
     path.write_bytes(path.read_bytes()[:1000])
     assert [h.entity_id for h in Screener.open(home).screen("Kim Jong Un")] == expected
     assert load_index(path) is not None  # written again, whole
+
+
+def test_loading_leaves_the_collector_as_it_found_it(index: ScreeningIndex, tmp_path: Path) -> None:
+    """The loader pauses the collector; a monitoring run has paused it already and
+    must not find it running again after reading the previous snapshot's index."""
+    path = tmp_path / "snapshot.index"
+    save_index(index, path)
+    assert gc.isenabled()
+    assert load_index(path) is not None
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert load_index(path, lookups=False) is not None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

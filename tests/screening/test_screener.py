@@ -9,6 +9,8 @@ import pytest
 
 from clearance import QueryError, Screener
 from clearance.model import Entity
+from clearance.names import normalize_name
+from clearance.screening import parse_query
 from clearance.sources.ofac_csv import parse_ofac_csv
 from clearance.sources.trade_csl import parse_trade_csl
 
@@ -128,3 +130,15 @@ def test_countries_and_dates_in_every_accepted_form(screener: Screener) -> None:
         screener.screen("Ali", countries=[country])
     for birth in ("1955", "1955-3", "1955-03", "1955-3-7", "1955-03-07"):
         screener.screen("Chen Quanguo", birth_date=birth)
+
+
+def test_a_name_normalised_already_is_checked_as_it_would_be() -> None:
+    """Monitoring passes each row's name parts as its last screening kept them, so the
+    name is not normalised again only to be checked: the query is the same."""
+    name = "Ali Hassan Al-Majid"
+    given = normalize_name(name, "Person")
+    assert parse_query(name, schema="Person", normalized=given) == parse_query(
+        name, schema="Person"
+    )
+    with pytest.raises(QueryError, match=r"^name:"):
+        parse_query("!!!", normalized=normalize_name("!!!"))

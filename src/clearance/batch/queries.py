@@ -13,6 +13,7 @@ from typing import NamedTuple
 from clearance.batch.columns import ColumnMap
 from clearance.matching.candidates import CandidateBar
 from clearance.model import SCHEMATA
+from clearance.names import NormalizedName
 from clearance.screening import Hit, Query, QueryError, Screener, parse_query
 from clearance.sources.common import country_code
 
@@ -108,14 +109,16 @@ def row_fields(query: RawQuery) -> RowFields:
     )
 
 
-def parse_row(query: RawQuery) -> Query:
-    """The row as `Screener.screen` reads it (raises QueryError as it would)."""
+def parse_row(query: RawQuery, normalized: NormalizedName | None = None) -> Query:
+    """The row as `Screener.screen` reads it (raises QueryError as it would);
+    `normalized`: its name as `normalize_name` gives it, when known."""
     fields = row_fields(query)
     return parse_query(
         fields.name,
         schema=fields.schema,
         countries=fields.countries,
         birth_date=fields.birth_date,
+        normalized=normalized,
     )
 
 

@@ -55,6 +55,7 @@ def load_index(path: Path, *, lookups: bool = True) -> ScreeningIndex | None:
 
     `lookups=False` leaves the `LOOKUP_TABLES` empty: an index to compare another
     snapshot's words, names and weights with, which cannot screen."""
+    enabled = gc.isenabled()  # (a monitoring run pauses the collector too)
     gc.disable()  # the loader makes millions of small objects; collecting mid-way is waste
     try:
         with path.open("rb") as handle:
@@ -81,7 +82,8 @@ def load_index(path: Path, *, lookups: bool = True) -> ScreeningIndex | None:
     except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
         return None
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
     # (the tables left out stay as a new index has them: empty)
     index = ScreeningIndex.__new__(ScreeningIndex) if lookups else ScreeningIndex("")
     index.__dict__.update(state)

@@ -264,8 +264,14 @@ def _initials_bonus(index: ScreeningIndex, name_id: int, initials: dict[str, int
     return bonus
 
 
-def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
-    """The query's tokens plus joins of neighbours and two-way splits into known tokens."""
+def _query_keys(
+    query: NormalizedName,
+    index: ScreeningIndex,
+    splits: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """The query's tokens plus joins of neighbours and two-way splits into known tokens.
+    `splits`: each long word's splits already made against this index (monitoring
+    makes the keys of a whole book, whose words repeat)."""
     tokens = list(query.tokens)
     if query.script == "Arabic":
         tokens = [t for t in tokens if t not in ARTICLES]  # "al" is every second word
@@ -274,10 +280,23 @@ def _query_keys(query: NormalizedName, index: ScreeningIndex) -> list[str]:
         keys.append(left + right)
     for token in tokens:
         if len(token) >= SPLIT_LENGTH and token not in index.token_ids:
-            for cut in range(2, len(token) - 1):
-                if token[:cut] in index.token_ids and token[cut:] in index.token_ids:
-                    keys += [token[:cut], token[cut:]]
+            if splits is None:
+                keys += _splits(token, index)
+            else:
+                made = splits.get(token)
+                if made is None:
+                    made = splits[token] = _splits(token, index)
+                keys += made
     return list(dict.fromkeys(keys))
+
+
+def _splits(token: str, index: ScreeningIndex) -> list[str]:
+    """The two halves of each cut of `token` into two words the index holds."""
+    found: list[str] = []
+    for cut in range(2, len(token) - 1):
+        if token[:cut] in index.token_ids and token[cut:] in index.token_ids:
+            found += [token[:cut], token[cut:]]
+    return found
 
 
 def find_candidates(

@@ -11,11 +11,13 @@ gone since the previous run.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import struct
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -216,6 +218,35 @@ def run_portfolio(
     `full` screens every row against everything; `record=False` computes the run
     without storing it (a reference to compare an incremental run with);
     `workers` > 1 screens in that many processes (`rescreen.RowScreening`)."""
+    with _collector_paused():
+        return _run_portfolio(store, screener, portfolio, full, record, progress, workers)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A run holds millions of small objects until it ends (the book, its bars, the
+    previous hits, the check's caches) and makes no reference cycles worth collecting
+    before then; the collector's full passes walked them all again and again (13
+    passes, 1.8 s of a 20 s incremental run at 100,000 rows). Whatever cycles a run
+    leaves are collected once it ends, when the collector runs again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_portfolio(
+    store: Store,
+    screener: Screener,
+    portfolio: Portfolio,
+    full: bool,
+    record: bool,
+    progress: ReporterFactory | None,
+    workers: int,
+) -> RunResult:
     started, clock = utc_now(), time.perf_counter()
     snapshot_id = int(screener.snapshot)
     threshold, limit = screener.default_threshold, DEFAULT_LIMIT

@@ -423,6 +423,7 @@ class ListScope:
         self.old, self.new, self.screener = old, new.index, new
         self._keyed_positions: dict[int, list[int]] | None = None
         self._other_names: dict[str, _Concerned | None] = {}
+        self._splits: dict[str, list[str]] = {}  # a long word -> its splits (`_query_keys`)
         self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
@@ -547,11 +548,11 @@ class ListScope:
             suspects = suspects.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
         if not suspects and entering is None:
             return Spared(screened)
-        parsed = parse_row(query)
         # Comparing names needs only the parts and script the last screening kept; a
         # hit's explanation also tells what normalising did, so for a hit the name is
         # normalised again as a screening does (most parties worked out give none).
         parts = normalized if normalized is not None else screened.normalized(query)
+        parsed = parse_row(query, parts)
         # a party the row's candidates take in for one that left: as it is not known
         # which of its names come in, it must have no hit with any of them
         if entering is not None and self.screener.party_hit(
@@ -598,7 +599,7 @@ class ListScope:
         certain. `previous`: the parties the row had a hit on."""
         nothing: frozenset[str] = frozenset()
         no_names: frozenset[int] = frozenset()
-        keys = _query_keys(normalized, self.new)
+        keys = _query_keys(normalized, self.new, self._splits)
         dirty = self.dirty
         # The lists change a row's keys only through the splits of a long word that
         # the new lists do not hold (one that the old lists hold is dirty: the row is
@@ -880,15 +881,20 @@ class _SharedProbes:
         self.numbers = [
             [side.lookup.token_ids.get(t, -1) for t in self.both.tokens] for side in self.sides
         ]
-        self._found: dict[tuple[str, str], tuple[dict[int, float], dict[int, float]]] = {}
+        # script -> key -> what it reaches (a book's half a million keys are looked up
+        # here: by script first, no pair is made for each)
+        self._found: dict[str, dict[str, tuple[dict[int, float], dict[int, float]]]] = {}
 
     def reach(self, key: str, script: str) -> tuple[dict[int, float], dict[int, float]]:
         """Each side's token numbers the key reaches, with their similarity."""
-        found = self._found.get((key, script))
+        known = self._found.get(script)
+        if known is None:
+            known = self._found[script] = {}
+        found = known.get(key)
         if found is None:
             ids = probe(self.both, key, script, self.known, self.prefixes)
             if not ids:  # most keys of a book reach no word of a change
-                found = self._found[(key, script)] = _NOTHING
+                found = known[key] = _NOTHING
                 return found
             on_its_own = script != "Arabic" and not self.flips.isdisjoint(ids)
             reached: list[dict[int, float]] = []
@@ -898,7 +904,7 @@ class _SharedProbes:
                 else:
                     own = {n for i in ids if (n := numbers[i]) >= 0}
                 reached.append(similarities(side.lookup, key, script, own))
-            found = self._found[(key, script)] = (reached[0], reached[1])
+            found = known[key] = (reached[0], reached[1])
         return found
 
 
