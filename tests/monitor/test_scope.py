@@ -508,3 +508,37 @@ def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
     assert spared is not None and spared.screened.shifted, follows
     assert fresh(new, "Petrov", spared) == now(before, spared)
     assert (changed.id in new.candidates("Petrov")) == (words < 20 or held)
+
+
+@pytest.mark.parametrize("respelt", [5, 21, 27])
+def test_a_party_tied_with_the_first_name_left_out_falls_by_name_id(respelt: int) -> None:
+    """Thirty parties are "Petrov" and one word of their own, all weighed alike: for a
+    query "Petrov" they tie, and the look-up takes the first twenty by name id. One
+    of them has its own word respelt, which leaves its weight and its place among
+    the names as they were: it stays on the same side of the first name left out
+    (before it, at it, or after it), so the row is spared, with a screening's answers."""
+    rng = random.Random(respelt)
+    background = [
+        Entity(
+            id=f"test:other-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
+        )
+        for i in range(300)
+    ]
+    parties = [ladder(rng, 1) for _ in range(30)]
+    parties = [replace(p, id=f"test:tied-{i:02d}") for i, p in enumerate(parties, 1)]
+    old = Screener.from_entities(background + parties, snapshot="old")
+    changed = replace(parties[respelt - 1], names=(Name.make(f"Petrov {ladder_word(rng)}"),))
+    new = Screener.from_entities(
+        background + [changed if p.id == changed.id else p for p in parties], snapshot="new"
+    )
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset({changed.id}))
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    _hits, bar = old.screen_with_bar("Petrov")
+    assert bar.window is not None and bar.window.size == 20
+    assert (changed.id in old.candidates("Petrov")) == (respelt <= 20)
+    before, spared = checked(scope, old, "Petrov")
+    assert spared is not None, "a tie with the first name left out is decided by name id"
+    assert fresh(new, "Petrov", spared) == now(before, spared)

@@ -44,7 +44,11 @@ the bar's rank moves to the new first name left out. A changed party's names
 that are not concerned (as they were, or without a reweighed word) are probed
 on their own for such a row: ranked above the bar, they hold its place. Such a
 row's window and the parties its bar names are then stored as unknown, so a
-later change screens it where it would need them. The bar's pool counts move
+later change screens it where it would need them. Weights are rounded, so many
+names rank alike to the bit, and the look-up breaks such ties by name id: a name
+concerned tied with the first name left out falls before or after it by id, that
+name being found again in each index as the first, by rank then id, of the first
+party left out (`ListScope._bar_name`). The bar's pool counts move
 by the names concerned that a spared row's pools gain or lose, and the run
 stores them, so the next run starts from exact counts. When the rounded number
 of names itself changed, every weight moved, and every row is screened again.
@@ -197,6 +201,9 @@ class _Kept(NamedTuple):
     names: frozenset[int] = frozenset()  # concerned names surely among the candidates
     windowed: bool = False  # a concerned name is ranked within the bar's window
     at_bar: bool = False  # the first party left out is concerned, its name at the bar
+    #: a concerned name is tied with the first name left out (same rank to the bit):
+    #: which comes first is up to their name ids (`ListScope._bar_names`)
+    tied: bool = False
 
 
 class _Concerned:
@@ -268,6 +275,7 @@ class _Concerned:
         best_holds: bool = False,
         twins: Container[int] = (),
         bar_party: int = -1,
+        bar_name: int = -1,
     ) -> _Kept | None:
         """Which concerned parties the row's look-up keeps among its candidates, given
         the `weights` it credits the names concerned, judged against the row's bar;
@@ -280,7 +288,9 @@ class _Concerned:
         ranking are returned (`pooled`) to be compared across the sides. `bar_party`:
         the `party_key` of the first party left out, when it is a party concerned
         (old side): its names at the bar's rank are not candidates (`at_bar`), and
-        `ListScope._shift` follows where it goes."""
+        `ListScope._shift` follows where it goes. `bar_name`: the id of the first name
+        left out in this index, when known: a name tied with it comes first if its id
+        is lower, as the look-up breaks ties (else the result says `tied`)."""
         if not weights:
             return _Kept(frozenset(), 0, 0)
         if bar.scored > INITIAL_POOL:
@@ -303,7 +313,7 @@ class _Concerned:
         # left out: a name concerned ranked there may change the window
         window = bar.window
         low, high = (window.last_rank, window.after) if window is not None else (0.0, 0.0)
-        windowed = at_bar = False
+        windowed = at_bar = tied = False
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
@@ -334,11 +344,19 @@ class _Concerned:
             if window is not None and (rank > low or _near(rank, low)):
                 windowed = windowed or rank < high or _near(rank, high)
             if _near(rank, rank_bar):
-                if bar_party < 0 or party_key(self.owner[name_id][1]) != bar_party:
-                    return None  # it may be the first name left out, or take its place
-                at_bar = True
-                continue
-            if rank > rank_bar:
+                if bar_party >= 0 and party_key(self.owner[name_id][1]) == bar_party:
+                    at_bar = True
+                    continue
+                if rank != rank_bar:
+                    return None  # too close to call
+                if bar_name < 0:
+                    tied = True
+                    continue
+                if name_id >= bar_name:
+                    # the first name left out itself, or after it: ties fall by name id
+                    at_bar = at_bar or name_id == bar_name
+                    continue
+            elif rank > rank_bar:
                 continue
             position, entity_id = self.owner[name_id]
             if allowed is not None and not allowed(position):
@@ -355,6 +373,7 @@ class _Concerned:
             frozenset(names),
             windowed,
             at_bar,
+            tied,
         )
 
     def ranks(
@@ -421,9 +440,13 @@ class ListScope:
         limit: int,
     ) -> None:
         self.old, self.new, self.screener = old, new.index, new
-        self._keyed_positions: dict[int, list[int]] | None = None
+        # per index (old, new): party_key -> positions, and a party's names as a
+        # look-up of their own (`_bar_name`), made on first use
+        self._keyed_positions: list[dict[int, list[int]] | None] = [None, None]
+        self._party_names: dict[tuple[int, int], _Concerned] = {}
         self._other_names: dict[str, _Concerned | None] = {}
-        self._splits: dict[str, list[str]] = {}  # a long word -> its splits (`_query_keys`)
+        # a long word -> its splits (`_query_keys`), in the new index and the old
+        self._splits: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
         self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
@@ -599,14 +622,14 @@ class ListScope:
         certain. `previous`: the parties the row had a hit on."""
         nothing: frozenset[str] = frozenset()
         no_names: frozenset[int] = frozenset()
-        keys = _query_keys(normalized, self.new, self._splits)
+        keys = _query_keys(normalized, self.new, self._splits[0])
         dirty = self.dirty
         # The lists change a row's keys only through the splits of a long word that
         # the new lists do not hold (one that the old lists hold is dirty: the row is
         # screened again below), so only such a row's keys are made for the old ones.
         known = self.new.token_ids
         if any(len(t) >= SPLIT_LENGTH and t not in known for t in normalized.tokens) and (
-            keys != _query_keys(normalized, self.old)
+            keys != _query_keys(normalized, self.old, self._splits[1])
         ):
             return None
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
@@ -662,6 +685,33 @@ class ListScope:
         )
         if before is None or after is None:
             return None
+        if before.tied or after.tied:
+            # a name concerned tied with the first name left out: which comes first
+            # is up to their name ids, so that name is found on each side
+            old_bar, new_bar = (self._bar_name(side, normalized, keys, bar) for side in (0, 1))
+            if before.tied:
+                before = old_side.kept(
+                    normalized,
+                    credited[0],
+                    bar,
+                    schema_filter(self.old, schema),
+                    holds,
+                    twins,
+                    window.next if changed_next and window is not None else -1,
+                    old_bar,
+                )
+            if after.tied:
+                after = new_side.kept(
+                    normalized,
+                    credited[1],
+                    bar,
+                    schema_filter(self.new, schema),
+                    holds,
+                    {twin[n] for n in twins},
+                    bar_name=new_bar,
+                )
+            if before is None or after is None or before.tied or after.tied:
+                return None
         if {twin[n] for n in before.pooled} != after.pooled:
             return None  # a twin is ranked on one side only: the cut ranking moves
         scored = bar.scored and bar.scored - before.scored + after.scored
@@ -769,11 +819,16 @@ class ListScope:
             # the party that left lets in the first one left out (`entering`), or the
             # first one left out, changed, goes further down: the bar goes down to the
             # first name after it, and the names of the parties taken down to it come in
-            old_ranks = self.concerned[0].ranks(
-                query, credited[0], bar, schema_filter(self.old, schema)
-            )
-            if any(_near(r, window.after) for r in old_ranks.values()):
-                return None  # the party after the first one left out may be a changed one
+            old_side = self.concerned[0]
+            old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
+            if any(
+                _near(r, window.after)
+                and not (before.at_bar and party_key(old_side.owner[n][1]) == window.next)
+                for n, r in old_ranks.items()
+            ):
+                # the party after the first one left out may be a changed one (the first
+                # one's own names rank there where the ranking ties)
+                return None
             if gone:
                 entering = self._position(window.next)
                 if entering is None:
@@ -801,24 +856,58 @@ class ListScope:
         self._other_names[party] = others
         return others
 
-    def _position(self, key: int) -> int | None:
-        """The new index's position of the one party with this `party_key` (None if
-        the key is not one party's)."""
-        positions = self._keyed.get(key, ())
+    def _bar_name(
+        self,
+        side: int,
+        query: NormalizedName,
+        keys: list[str],
+        bar: CandidateBar,
+    ) -> int:
+        """The id, in the old index (`side` 0) or the new (1), of the row's first name
+        left out: the first name, by rank then id, of the first party left out (the
+        bar's window names it; the look-up stops there before asking whether the
+        row's schema allows that party), provided that name ranks at the bar's rank to
+        the bit (else -1: not known). A bar is kept from a screening against an earlier
+        index, whose name ids the lists' changes since have moved, so the name is
+        found again."""
+        window = bar.window
+        if window is None or bar.rank == math.inf:
+            return -1
+        position = self._position(window.next, side)
+        if position is None:
+            return -1
+        names = self._party_names.get((side, position))
+        if names is None:
+            index = self.concerned[side].index
+            names = _Concerned(
+                index, frozenset(index.names_of(position)), self.concerned[side].abjad
+            )
+            self._party_names[(side, position)] = names
+        weights = names.credits(query, keys, names.index.token_ids)
+        ranked = [(rank, n) for n, rank in names.ranks(query, weights, bar, None).items()]
+        if not ranked:
+            return -1
+        rank, name_id = min(ranked)
+        return name_id if rank == bar.rank else -1
+
+    def _position(self, key: int, side: int = 1) -> int | None:
+        """The position, in the new index (or the old: `side` 0), of the one party with
+        this `party_key` (None if the key is not one party's)."""
+        positions = self._keyed(side).get(key, ())
         return positions[0] if len(positions) == 1 else None
 
-    @property
-    def _keyed(self) -> dict[int, list[int]]:
-        """`party_key` -> positions in the new index, made on first use (kept by hand, as
-        for `_Concerned.prefixes`)."""
-        if self._keyed_positions is None:
-            entities = self.new.entities
-            keyed: dict[int, list[int]] = {}
+    def _keyed(self, side: int) -> dict[int, list[int]]:
+        """`party_key` -> positions in one index, made on first use (kept by hand, as for
+        `_Concerned.prefixes`)."""
+        keyed = self._keyed_positions[side]
+        if keyed is None:
+            entities = self.concerned[side].index.entities
+            keyed = {}
             for position in range(len(entities)):
                 key = party_key(entities.field(position, _ENTITY_ID))
                 keyed.setdefault(key, []).append(position)
-            self._keyed_positions = keyed
-        return self._keyed_positions
+            self._keyed_positions[side] = keyed
+        return keyed
 
     def credits(
         self, query: NormalizedName, keys: list[str]
