@@ -542,3 +542,44 @@ def test_a_party_tied_with_the_first_name_left_out_falls_by_name_id(respelt: int
     before, spared = checked(scope, old, "Petrov")
     assert spared is not None, "a tie with the first name left out is decided by name id"
     assert fresh(new, "Petrov", spared) == now(before, spared)
+
+
+def test_a_hit_on_a_party_by_a_name_not_concerned_is_worked_out_without_screening() -> None:
+    """The row had a hit on a party by its alias "Omar Haddad"; the change reweighs a
+    word of the party's other name ("Zeta", which new entries now share). The hit is
+    the alias's, a candidate as it was: its rank before the bar shows it, so the hit
+    is worked out again without screening the row, and is a screening's."""
+    rng = random.Random(3)
+    background = [
+        Entity(
+            id=f"test:other-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
+        )
+        for i in range(1000)
+    ]
+    party = Entity(
+        id="test:haddad",
+        dataset="test",
+        schema="Person",
+        names=(Name.make("Zeta Haddad Bokari"), Name.make("Omar Haddad", NameKind.ALIAS)),
+    )
+    sharing = [
+        Entity(
+            id=f"test:zeta-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
+        )
+        for i in range(6)
+    ]
+    old = Screener.from_entities([*background, party], snapshot="old")
+    new = Screener.from_entities([*background, party, *sharing], snapshot="new")
+    change = ListChange(0, 1, frozenset(e.id for e in sharing), frozenset(), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    assert not scope.everything and "zeta" in scope.dirty
+    before, spared = checked(scope, old, "Omar Haddad")
+    assert [a[0] for a in before][:1] == [party.id] and before[0][3] == "Omar Haddad"
+    assert spared is not None and spared.rescored is not None and party.id in spared.rescored
+    assert fresh(new, "Omar Haddad", spared) == now(before, spared)

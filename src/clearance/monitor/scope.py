@@ -30,8 +30,10 @@ names: `_twins`) cannot move the best or a cut ranking's edge, which the bar
 keeps too; a row whose best weight a new name gets to the bit keeps that best.
 Then only the hits of parties concerned may differ, and `Screener.party_hit`
 works each one out again where that is certain (its single best name surely a
-candidate, or no name reaching the report floor); where not, or where the row
-already had as many hits as it keeps, the row is screened again.
+candidate, or no name reaching the report floor; a party taken among the
+candidates has its names that are not concerned there where they surely rank
+before the bar); where not, or where the row already had as many hits as it
+keeps, the row is screened again.
 
 The bar also keeps the ranking around its rank (its `Window`): the last party
 taken, the first party left out, the ranks of their first names and of the
@@ -417,6 +419,7 @@ class _Replayed(NamedTuple):
     kept: frozenset[str]  # parties concerned among its candidates
     candidates: frozenset[int]  # names concerned surely among them
     entering: int | None = None  # the position of a party let in for one that left
+    keys: list[str] | None = None  # the row's look-up keys
 
 
 class _Shift(NamedTuple):
@@ -558,12 +561,12 @@ class ListScope:
         if parties is None and self.refeatured:
             return None  # screened before bars named their parties: which it scored is unknown
         normalized = screened.normalized(query) if self.reachable else None
-        entering = None
+        entering, keys = None, None
         if normalized is not None:
             replayed = self._replay(query, normalized, screened, previous)
             if replayed is None:
                 return None
-            screened, kept, candidates, entering = replayed
+            screened, kept, candidates, entering, keys = replayed
         else:
             kept, candidates = frozenset(), frozenset()
         suspects = kept.union(hit_on)
@@ -595,6 +598,16 @@ class ListScope:
                 same = self.stable_named.get(entity_id, {}).get(matched, ())
                 known = candidates.union(same)
             hit, certain = self.screener.party_hit(parsed, position, self.threshold, parts, known)
+            if not certain and (entity_id in kept or matched is not None) and keys is not None:
+                # Its best name may be one of its names not concerned: where those rank
+                # before the bar, they are candidates too, as the party is taken (a
+                # party concerned among the candidates, or one the row had a hit on,
+                # which no change followed here takes out)
+                ranked = self._ranked_others(entity_id, parts, keys, screened.bar, query)
+                if ranked:
+                    hit, certain = self.screener.party_hit(
+                        parsed, position, self.threshold, parts, ranked.union(known)
+                    )
             if not certain:
                 return None
             if hit is not None:
@@ -640,10 +653,11 @@ class ListScope:
         if not any(old or new for old, new in found) and not any(
             normalized.joined in side.joined for side in self.concerned
         ):
-            return _Replayed(screened, nothing, no_names)  # the usual case: it reaches none
+            # the usual case: it reaches none
+            return _Replayed(screened, nothing, no_names, None, keys)
         credited = self._credits(normalized, keys, found)
         if not credited[0] and not credited[1]:
-            return _Replayed(screened, nothing, no_names)
+            return _Replayed(screened, nothing, no_names, None, keys)
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
@@ -722,7 +736,7 @@ class ListScope:
         if before.entities == after.entities and not before.at_bar:
             if before.windowed or after.windowed or changed_last or changed_next:
                 moved = moved._replace(window=None)  # no longer known
-            return _Replayed(screened._replace(bar=moved), after.entities, after.names)
+            return _Replayed(screened._replace(bar=moved), after.entities, after.names, None, keys)
         shift = self._shift(
             normalized, keys, credited, bar, before, after, schema, previous, changed_last
         )
@@ -730,7 +744,11 @@ class ListScope:
             return None
         moved = moved._replace(rank=shift.rank, window=None, parties=None)
         return _Replayed(
-            screened._replace(bar=moved, shifted=True), shift.kept, shift.names, shift.entering
+            screened._replace(bar=moved, shifted=True),
+            shift.kept,
+            shift.names,
+            shift.entering,
+            keys,
         )
 
     def _shift(
@@ -840,6 +858,26 @@ class ListScope:
             n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
         return _Shift(rank, taken, names, entering)
+
+    def _ranked_others(
+        self,
+        party: str,
+        query: NormalizedName,
+        keys: list[str],
+        bar: CandidateBar,
+        row: RawQuery,
+    ) -> frozenset[int]:
+        """The names of a party taken among a row's candidates that are not concerned and
+        surely rank before its bar (the row's `keys`; `bar` as the change leaves it):
+        they are candidates too. Empty where that is not certain."""
+        others = self._others(party)
+        if others is None:
+            return frozenset()
+        weights = others.credits(query, keys, self.new.token_ids)
+        allowed = schema_filter(self.new, schema_of(row.schema))
+        # as they were, they neither pass the best nor move a cut ranking's edge
+        held = others.kept(query, weights, bar, allowed, twins=weights.keys())
+        return frozenset() if held is None else held.names
 
     def _others(self, party: str) -> _Concerned | None:
         """The names of a party concerned that are not (as they were, or without a
