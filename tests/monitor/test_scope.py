@@ -446,6 +446,20 @@ def ladder_word(rng: random.Random) -> str:
     return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
 
 
+def unrelated(rng: random.Random, count: int) -> list[Entity]:
+    """Parties of two made-up words each, which no query here reaches: they give the
+    words the weights they would have among many names."""
+    return [
+        Entity(
+            id=f"test:other-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
+        )
+        for i in range(count)
+    ]
+
+
 def ladder(rng: random.Random, words: int) -> Entity:
     """A party named "Petrov" and `words` other words: the more words, the lower a
     query "Petrov" ranks it."""
@@ -479,15 +493,7 @@ def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
     name, unchanged. The bar's window tells who takes its place: the row is spared,
     with the answers and the bar's rank of a screening against the new lists."""
     rng = random.Random(moved)
-    background = [
-        Entity(
-            id=f"test:other-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
-        )
-        for i in range(300)
-    ]
+    background = unrelated(rng, 300)
     parties = [ladder(rng, n) for n in range(1, 27)]
     other_names = (Name.make(alias, NameKind.ALIAS),) if alias else ()
     parties[moved - 1] = replace(
@@ -518,15 +524,7 @@ def test_a_party_tied_with_the_first_name_left_out_falls_by_name_id(respelt: int
     the names as they were: it stays on the same side of the first name left out
     (before it, at it, or after it), so the row is spared, with a screening's answers."""
     rng = random.Random(respelt)
-    background = [
-        Entity(
-            id=f"test:other-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
-        )
-        for i in range(300)
-    ]
+    background = unrelated(rng, 300)
     parties = [ladder(rng, 1) for _ in range(30)]
     parties = [replace(p, id=f"test:tied-{i:02d}") for i, p in enumerate(parties, 1)]
     old = Screener.from_entities(background + parties, snapshot="old")
@@ -550,15 +548,7 @@ def test_a_hit_on_a_party_by_a_name_not_concerned_is_worked_out_without_screenin
     the alias's, a candidate as it was: its rank before the bar shows it, so the hit
     is worked out again without screening the row, and is a screening's."""
     rng = random.Random(3)
-    background = [
-        Entity(
-            id=f"test:other-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
-        )
-        for i in range(1000)
-    ]
+    background = unrelated(rng, 1000)
     party = Entity(
         id="test:haddad",
         dataset="test",

@@ -680,50 +680,35 @@ class ListScope:
         changed_next = (
             window is not None and bar.rank != math.inf and window.next in self.party_keys
         )
-        before = old_side.kept(
-            normalized,
-            credited[0],
-            bar,
-            schema_filter(self.old, schema),
-            holds,
-            twins,
-            window.next if changed_next and window is not None else -1,
-        )
-        after = new_side.kept(
-            normalized,
-            credited[1],
-            bar,
-            schema_filter(self.new, schema),
-            holds,
-            {twin[n] for n in twins},
+        # each side's names judged against the bar: the old side's with the first
+        # party left out where it is a concerned one, the new side's with the twins
+        # as the new index numbers them
+        judged = (
+            (old_side, credited[0], schema_filter(self.old, schema), twins,
+             window.next if changed_next and window is not None else -1),
+            (new_side, credited[1], schema_filter(self.new, schema),
+             {twin[n] for n in twins}, -1),
+        )  # fmt: skip
+        before, after = (
+            side.kept(normalized, weights, bar, allowed, holds, side_twins, bar_party)
+            for side, weights, allowed, side_twins, bar_party in judged
         )
         if before is None or after is None:
             return None
         if before.tied or after.tied:
             # a name concerned tied with the first name left out: which comes first
             # is up to their name ids, so that name is found on each side
-            old_bar, new_bar = (self._bar_name(side, normalized, keys, bar) for side in (0, 1))
-            if before.tied:
-                before = old_side.kept(
-                    normalized,
-                    credited[0],
-                    bar,
-                    schema_filter(self.old, schema),
-                    holds,
-                    twins,
-                    window.next if changed_next and window is not None else -1,
-                    old_bar,
+            before, after = (
+                side.kept(
+                    normalized, weights, bar, allowed, holds, side_twins, bar_party,
+                    self._bar_name(number, normalized, keys, bar),
                 )
-            if after.tied:
-                after = new_side.kept(
-                    normalized,
-                    credited[1],
-                    bar,
-                    schema_filter(self.new, schema),
-                    holds,
-                    {twin[n] for n in twins},
-                    bar_name=new_bar,
+                if kept.tied
+                else kept
+                for number, (kept, (side, weights, allowed, side_twins, bar_party)) in enumerate(
+                    zip((before, after), judged, strict=True)
                 )
+            )  # fmt: skip
             if before is None or after is None or before.tied or after.tied:
                 return None
         if {twin[n] for n in before.pooled} != after.pooled:
