@@ -204,7 +204,7 @@ class _Kept(NamedTuple):
     windowed: bool = False  # a concerned name is ranked within the bar's window
     at_bar: bool = False  # the first party left out is concerned, its name at the bar
     #: a concerned name is tied with the first name left out (same rank to the bit):
-    #: which comes first is up to their name ids (`ListScope._bar_names`)
+    #: which comes first is up to their name ids (`ListScope._bar_name`)
     tied: bool = False
 
 
@@ -603,10 +603,11 @@ class ListScope:
                 # before the bar, they are candidates too, as the party is taken (a
                 # party concerned among the candidates, or one the row had a hit on,
                 # which no change followed here takes out)
-                ranked = self._ranked_others(entity_id, parts, keys, screened.bar, query)
-                if ranked:
+                allowed = schema_filter(self.new, parsed.schema)
+                held = self._held(entity_id, parts, keys, screened.bar, allowed)
+                if held is not None and held[2].names:
                     hit, certain = self.screener.party_hit(
-                        parsed, position, self.threshold, parts, ranked.union(known)
+                        parsed, position, self.threshold, parts, held[2].names.union(known)
                     )
             if not certain:
                 return None
@@ -777,13 +778,10 @@ class ListScope:
         other_ranks: dict[int, float] = {}
         other_names: frozenset[int] = frozenset()
         if party not in self.wholly:  # its other names are the same on both sides
-            others = self._others(party) if not before.at_bar else None
-            if others is None:
+            found = self._held(party, query, keys, bar, allowed) if not before.at_bar else None
+            if found is None:
                 return None
-            weights = others.credits(query, keys, self.new.token_ids)
-            held = others.kept(query, weights, bar, allowed, twins=weights.keys())
-            if held is None:
-                return None
+            others, weights, held = found
             if held.entities:  # a candidate before and after: only its names change
                 kept = after.entities | held.entities
                 return _Shift(bar.rank, kept, after.names | held.names, None)
@@ -803,7 +801,7 @@ class ListScope:
         if came:
             if window.size < MAX_CANDIDATES:
                 return _Shift(bar.rank, taken, after.names, None)  # there was room for one
-            if window.low_clear is False or any(party_key(e) == window.last for e in previous):
+            if not window.low_clear or any(party_key(e) == window.last for e in previous):
                 return None
             rank = window.last_rank
             # it pushes the last party out only if every party concerned taken comes
@@ -844,25 +842,25 @@ class ListScope:
         )
         return _Shift(rank, taken, names, entering)
 
-    def _ranked_others(
+    def _held(
         self,
         party: str,
         query: NormalizedName,
         keys: list[str],
         bar: CandidateBar,
-        row: RawQuery,
-    ) -> frozenset[int]:
-        """The names of a party taken among a row's candidates that are not concerned and
-        surely rank before its bar (the row's `keys`; `bar` as the change leaves it):
-        they are candidates too. Empty where that is not certain."""
+        allowed: Allowed | None,
+    ) -> tuple[_Concerned, dict[int, float], _Kept] | None:
+        """A party's names that are not concerned (`_others`), the credit the row's look-up
+        (by its `keys`) gives them, and where they stand against the `bar`: those that
+        surely rank before it are candidates where the party is taken (`names`), and
+        hold its place (`entities`). None where that is not certain."""
         others = self._others(party)
         if others is None:
-            return frozenset()
+            return None
         weights = others.credits(query, keys, self.new.token_ids)
-        allowed = schema_filter(self.new, schema_of(row.schema))
         # as they were, they neither pass the best nor move a cut ranking's edge
         held = others.kept(query, weights, bar, allowed, twins=weights.keys())
-        return frozenset() if held is None else held.names
+        return None if held is None else (others, weights, held)
 
     def _others(self, party: str) -> _Concerned | None:
         """The names of a party concerned that are not (as they were, or without a
@@ -907,6 +905,8 @@ class ListScope:
             )
             self._party_names[(side, position)] = names
         weights = names.credits(query, keys, names.index.token_ids)
+        if names.kept(query, weights, bar, None, twins=weights.keys()) is None:
+            return -1  # a name of it too close to the floor or the cover to call
         ranked = [(rank, n) for n, rank in names.ranks(query, weights, bar, None).items()]
         if not ranked:
             return -1
