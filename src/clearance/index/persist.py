@@ -11,6 +11,8 @@ import gc
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -55,8 +57,12 @@ def load_index(path: Path, *, lookups: bool = True) -> ScreeningIndex | None:
 
     `lookups=False` leaves the `LOOKUP_TABLES` empty: an index to compare another
     snapshot's words, names and weights with, which cannot screen."""
-    enabled = gc.isenabled()  # (a monitoring run pauses the collector too)
-    gc.disable()  # the loader makes millions of small objects; collecting mid-way is waste
+    # the loader makes millions of small objects; collecting mid-way is waste
+    with collector_paused():
+        return _load(path, lookups)
+
+
+def _load(path: Path, lookups: bool) -> ScreeningIndex | None:
     try:
         with path.open("rb") as handle:
             version = pickle.load(handle)
@@ -81,10 +87,21 @@ def load_index(path: Path, *, lookups: bool = True) -> ScreeningIndex | None:
         gc.freeze()
     except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
         return None
-    finally:
-        if enabled:
-            gc.enable()
     # (the tables left out stay as a new index has them: empty)
     index = ScreeningIndex.__new__(ScreeningIndex) if lookups else ScreeningIndex("")
     index.__dict__.update(state)
     return index
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off while a block makes or holds millions of small objects
+    without reference cycles worth collecting (loading an index, a monitoring run),
+    then as it was found: a block inside another that paused it leaves it paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
