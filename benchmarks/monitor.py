@@ -182,9 +182,12 @@ def hit_set(result: RunResult) -> set[tuple[object, ...]]:
 
 def copy_home(home: Path, target: Path) -> Path:
     """The home as it is, in `target`: its SQLite database by SQLite's backup (a
-    consistent copy while the benchmark holds it open) and its index files."""
+    consistent copy while the benchmark holds it open), its index files and what
+    monitoring keeps beside the store (the book's sound keys)."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(home / "indexes", target / "indexes")
+    if (home / "monitor").is_dir():
+        shutil.copytree(home / "monitor", target / "monitor")
     database = "clearance.sqlite"
     with (
         closing(sqlite3.connect(home / database)) as source,

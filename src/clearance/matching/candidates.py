@@ -146,6 +146,16 @@ _SOUND_KEYS_ONCE: tuple[
     Callable[[str], str], Callable[[str], str], Callable[[str], tuple[str, ...]]
 ] = (skeleton.__wrapped__, romanization_fold.__wrapped__, abjad_keys.__wrapped__)
 
+#: a token's skeleton, romanisation fold and consonant keys, as `probe` looks it up by
+SoundKeys = tuple[str, str, tuple[str, ...]]
+
+
+def sound_keys(token: str) -> SoundKeys:
+    """The token's `SoundKeys`, without the caches (see `probe`): monitoring keeps a
+    book's between runs (monitor/sounds.py), as they cost more than the rest of
+    probing its keys against a list change's few words."""
+    return (_SOUND_KEYS_ONCE[0](token), _SOUND_KEYS_ONCE[1](token), _SOUND_KEYS_ONCE[2](token))
+
 
 def probe(
     index: ScreeningIndex,
@@ -153,9 +163,11 @@ def probe(
     script: str,
     known: Container[str],
     prefixes: Container[str] | None = None,
+    sounds: SoundKeys | None = None,
 ) -> set[int]:
     """The index tokens the query token's exact, deletion, skeleton, folded and
-    consonant keys find, before they are compared with it.
+    consonant keys find, before they are compared with it (`sounds`: the token's
+    `SoundKeys`, when already made).
 
     `prefixes` (`fuzzy_prefixes` of a small look-up index): every prefix of its
     deletion keys. A deletion key of the token starts with the letters before
@@ -187,16 +199,21 @@ def probe(
                             ids.update(found)
             else:
                 _pruned_two_deletions(fuzzy, token, prefixes, ids)
-    # Against a small index (`prefixes` given: monitoring's probe of each distinct key
-    # of a book, once) the sound keys are made without their caches, which would only
-    # fill up with keys never asked again and push out the listed names' own.
-    sound = _SOUND_KEYS if prefixes is None else _SOUND_KEYS_ONCE
-    if len(key := sound[0](token)) >= 3:
-        ids.update(index.skeletons.get(key, ()))
+    if sounds is None:
+        # Against a small index (`prefixes` given: monitoring's probe of each distinct
+        # key of a book, once) the sound keys are made without their caches, which would
+        # only fill up with keys never asked again and push out the listed names' own.
+        sound = _SOUND_KEYS if prefixes is None else _SOUND_KEYS_ONCE
+        skeleton_key, consonants = sound[0](token), sound[2](token)
+        folded = sound[1](token) if length >= MIN_FUZZY_LENGTH else ""
+    else:
+        skeleton_key, folded, consonants = sounds
+    if len(skeleton_key) >= 3:
+        ids.update(index.skeletons.get(skeleton_key, ()))
     if length >= MIN_FUZZY_LENGTH:
-        ids.update(index.folded.get(sound[1](token), ()))
+        ids.update(index.folded.get(folded, ()))
     consonant_keys = index.all_consonant_keys if script == "Arabic" else index.consonant_keys
-    for key in sound[2](token):
+    for key in consonants:
         ids.update(consonant_keys.get(key, ()))
     if script == "Greek":
         ids.update(index.greek_folded.get(greek_fold(token), ()))

@@ -31,6 +31,7 @@ from clearance.matching.candidates import (
     RANKED_POOL,
     CandidateBar,
     Window,
+    _query_keys,
 )
 from clearance.monitor import schema as t
 from clearance.monitor.errors import MonitorError
@@ -45,6 +46,7 @@ from clearance.monitor.scope import (
     list_change,
     snapshot_index,
 )
+from clearance.monitor.sounds import BookSounds, sounds_path
 from clearance.screening import Hit, Screener
 from clearance.store.store import Store, utc_now
 
@@ -199,6 +201,9 @@ class _Plan:
     previous: RunRecord | None
     previous_hits: dict[str, list[RunHit]]  # row key -> hits in rank order
     screened: dict[str, Screened] = field(default_factory=dict)  # row key -> its last screening
+    #: the book's look-up keys' sound keys, kept for runs after a list change (None: not
+    #: needed by this run)
+    sounds: BookSounds | None = None
 
 
 def run_portfolio(
@@ -314,6 +319,7 @@ def _run_portfolio(
                 store, portfolio.name, rows, hits, run_id=record_.id, snapshot_id=snapshot_id
             )
         )
+        _keep_sounds(plan, rows, bars, screener)
     return RunResult(record_, hits, gone, problems, alerts=raised)
 
 
@@ -404,7 +410,8 @@ def _plan(
     everything = NoListChange()
 
     def whole(reason: str) -> _Plan:
-        return _Plan(False, reason, everything, previous, earlier)
+        sounds = BookSounds(sounds_path(store.home, portfolio.id), scorer_version(), {})
+        return _Plan(False, reason, everything, previous, earlier, sounds=sounds)
 
     if full:
         return whole("full re-screen, as asked")
@@ -422,11 +429,35 @@ def _plan(
     if previous.snapshot_id == snapshot_id:
         return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
     change = list_change(store, previous.snapshot_id, snapshot_id)
+    sounds = BookSounds.load(store.home, portfolio.id, scorer_version())
     scope = ListScope(
-        snapshot_index(store, previous.snapshot_id), screener, change, threshold, limit
+        snapshot_index(store, previous.snapshot_id),
+        screener,
+        change,
+        threshold,
+        limit,
+        sounds.table,
     )
     screened = load_screened(store, portfolio, parties=scope.reads_parties)
-    return _Plan(True, f"{rows_note}; {scope.reason}", scope, previous, earlier, screened)
+    reason = f"{rows_note}; {scope.reason}"
+    return _Plan(True, reason, scope, previous, earlier, screened, sounds)
+
+
+def _keep_sounds(
+    plan: _Plan, rows: list[PortfolioRow], bars: dict[str, Screened | None], screener: Screener
+) -> None:
+    """What the next run after a list change probes the book by: the sound keys of the
+    look-up keys of the rows screened here (those of the rows spared were made by
+    their check), written afresh after a full run."""
+    sounds = plan.sounds
+    if sounds is None:
+        return
+    splits: dict[str, list[str]] = {}
+    for row in rows:
+        screened = bars.get(row.key)
+        if screened is not None:
+            sounds.add(_query_keys(screened.normalized(row.query), screener.index, splits))
+    sounds.save(afresh=not plan.incremental)
 
 
 def _compare(

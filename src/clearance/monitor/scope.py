@@ -76,6 +76,7 @@ from clearance.matching.candidates import (
     RANKED_POOL,
     SPLIT_LENGTH,
     CandidateBar,
+    SoundKeys,
     _query_keys,
     fuzzy_prefixes,
     party_key,
@@ -83,6 +84,7 @@ from clearance.matching.candidates import (
     rank_value,
     shared_weights,
     similarities,
+    sound_keys,
 )
 from clearance.names import NormalizedName, normalize_name
 from clearance.screening import Allowed, Hit, Screener, schema_filter
@@ -441,7 +443,10 @@ class ListScope:
         change: ListChange,
         threshold: float,
         limit: int,
+        sounds: dict[str, SoundKeys] | None = None,
     ) -> None:
+        """`sounds`: the book's look-up keys' `SoundKeys` as far as known (filled here as
+        keys are probed; monitor/sounds.py keeps them between runs)."""
         self.old, self.new, self.screener = old, new.index, new
         # per index (old, new): party_key -> positions, and a party's names as a
         # look-up of their own (`_bar_name`), made on first use
@@ -479,7 +484,9 @@ class ListScope:
         )
         # with no name concerned but stable ones, no row's look-up changes
         self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
-        self._probes = _SharedProbes(*self.concerned, known=self.new.token_ids)
+        self._probes = _SharedProbes(
+            *self.concerned, known=self.new.token_ids, sounds={} if sounds is None else sounds
+        )
         self._credited: dict[
             tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], int, str],
             tuple[dict[int, float], dict[int, float]],
@@ -980,8 +987,14 @@ class _SharedProbes:
     name written in Arabic script on one side only is found by other keys on each
     side, so a key that finds such a word probes each side on its own."""
 
-    def __init__(self, old: _Concerned, new: _Concerned, known: Container[str]) -> None:
-        self.sides, self.known = (old, new), known
+    def __init__(
+        self,
+        old: _Concerned,
+        new: _Concerned,
+        known: Container[str],
+        sounds: dict[str, SoundKeys],
+    ) -> None:
+        self.sides, self.known, self.sounds = (old, new), known, sounds
         words = {**old.words, **new.words}
         self.both = lookup_index(words, old.abjad | new.abjad)
         self.prefixes = fuzzy_prefixes(self.both)
@@ -1004,7 +1017,10 @@ class _SharedProbes:
             known = self._found[script] = {}
         found = known.get(key)
         if found is None:
-            ids = probe(self.both, key, script, self.known, self.prefixes)
+            sounds = self.sounds.get(key)
+            if sounds is None:
+                sounds = self.sounds[key] = sound_keys(key)
+            ids = probe(self.both, key, script, self.known, self.prefixes, sounds)
             if not ids:  # most keys of a book reach no word of a change
                 found = known[key] = _NOTHING
                 return found
@@ -1012,7 +1028,7 @@ class _SharedProbes:
             reached: list[dict[int, float]] = []
             for side, numbers in zip(self.sides, self.numbers, strict=True):
                 if on_its_own:
-                    own = probe(side.lookup, key, script, self.known, side.prefixes)
+                    own = probe(side.lookup, key, script, self.known, side.prefixes, sounds)
                 else:
                     own = {n for i in ids if (n := numbers[i]) >= 0}
                 reached.append(similarities(side.lookup, key, script, own))
