@@ -69,11 +69,12 @@ def test_pruned_probe_finds_what_the_full_search_finds(
     assert len(queries) // 4 < found < len(queries)
 
 
-def test_prefixes_hold_every_deletion_key_and_its_beginnings(
+def test_prefixes_hold_every_deletion_key_and_its_beginnings_by_its_length(
     words_and_queries: tuple[list[str], list[tuple[str, str]]],
 ) -> None:
     index = lookup_index(words_and_queries[0][:50], abjad=set())
     prefixes = fuzzy_prefixes(index)
-    assert "" in prefixes
+    assert prefixes.keys() == {len(key) for key in index.fuzzy}
+    assert all("" in found for found in prefixes.values())
     for key in index.fuzzy:
-        assert all(key[:i] in prefixes for i in range(len(key) + 1))
+        assert all(key[:i] in prefixes[len(key)] for i in range(len(key) + 1))

@@ -16,7 +16,7 @@ import heapq
 import itertools
 import math
 import zlib
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
@@ -162,7 +162,7 @@ def probe(
     token: str,
     script: str,
     known: Container[str],
-    prefixes: Container[str] | None = None,
+    prefixes: Mapping[int, Container[str]] | None = None,
     sounds: SoundKeys | None = None,
 ) -> set[int]:
     """The index tokens the query token's exact, deletion, skeleton, folded and
@@ -170,11 +170,12 @@ def probe(
     `SoundKeys`, when already made).
 
     `prefixes` (`fuzzy_prefixes` of a small look-up index): every prefix of its
-    deletion keys. A deletion key of the token starts with the letters before
-    the first letter taken out, so once those are no key's prefix, no later
-    deletion can find anything: the search stops there, finding the same tokens.
-    Against the few words of a list change, a long unknown token's hundred
-    two-deletion keys then shrink to a handful."""
+    deletion keys, by the keys' length. A deletion key of the token starts with
+    the letters before the first letter taken out, and can only be a key as long
+    as itself, so once those letters begin no such key, no later deletion can
+    find anything: the search stops there, finding the same tokens. Against the
+    few words of a list change, a long unknown token's hundred two-deletion keys
+    then shrink to a handful."""
     fuzzy = index.fuzzy
     ids: set[int] = set(fuzzy.get(token, ()))
     length = len(token)
@@ -185,7 +186,9 @@ def probe(
                 if found:
                     ids.update(found)
         else:
-            _pruned_deletions(fuzzy, token, prefixes, ids)
+            shorter = prefixes.get(length - 1)
+            if shorter is not None:
+                _pruned_deletions(fuzzy, token, shorter, ids)
         if length >= TWO_EDIT_LENGTH and token not in known:
             if prefixes is None:
                 # an unknown long token may be two edits from a listed one ("kaesrsky"):
@@ -198,7 +201,9 @@ def probe(
                         if found:
                             ids.update(found)
             else:
-                _pruned_two_deletions(fuzzy, token, prefixes, ids)
+                shortest = prefixes.get(length - 2)
+                if shortest is not None:
+                    _pruned_two_deletions(fuzzy, token, shortest, ids)
     if sounds is None:
         # Against a small index (`prefixes` given: monitoring's probe of each distinct
         # key of a book, once) the sound keys are made without their caches, which would
@@ -220,9 +225,13 @@ def probe(
     return ids
 
 
-def fuzzy_prefixes(index: ScreeningIndex) -> frozenset[str]:
-    """Every prefix of the index's deletion keys (for `probe`; worth it on small indexes)."""
-    return frozenset(key[:i] for key in index.fuzzy for i in range(len(key) + 1))
+def fuzzy_prefixes(index: ScreeningIndex) -> dict[int, frozenset[str]]:
+    """Key length -> every prefix of the index's deletion keys of that length (for
+    `probe`; worth it on small indexes)."""
+    by_length: dict[int, set[str]] = {}
+    for key in index.fuzzy:
+        by_length.setdefault(len(key), set()).update(key[:i] for i in range(len(key) + 1))
+    return {length: frozenset(found) for length, found in by_length.items()}
 
 
 def _pruned_deletions(

@@ -237,10 +237,10 @@ class _Concerned:
             position = index.names.rows[name_id][_NAME_ENTITY]
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
         self.positions = {entity_id: position for position, entity_id in self.owner.values()}
-        self._prefixes: frozenset[str] | None = None
+        self._prefixes: dict[int, frozenset[str]] | None = None
 
     @property
-    def prefixes(self) -> frozenset[str]:
+    def prefixes(self) -> dict[int, frozenset[str]]:
         """For `probe` against this side alone, which few keys need (`_SharedProbes`).
         Made on first use and kept by hand: mypyc compiles this class, and a compiled
         class does not keep what `functools.cached_property` makes."""
