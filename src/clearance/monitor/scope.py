@@ -78,6 +78,7 @@ from clearance.matching.candidates import (
     CandidateBar,
     SoundKeys,
     _query_keys,
+    _splits,
     fuzzy_prefixes,
     party_key,
     probe,
@@ -453,8 +454,10 @@ class ListScope:
         self._keyed_positions: list[dict[int, list[int]] | None] = [None, None]
         self._party_names: dict[tuple[int, int], _Concerned] = {}
         self._other_names: dict[str, _Concerned | None] = {}
-        # a long word -> its splits (`_query_keys`), in the new index and the old
-        self._splits: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+        # a long word -> its splits (`_query_keys`) in the new index, and whether it
+        # splits otherwise in the old one (`_split_moved`)
+        self._halves: dict[str, list[str]] = {}
+        self._moved: dict[str, bool] = {}
         self.change, self.threshold, self.limit = change, threshold, limit
         self.everything = old.reference_size != self.new.reference_size
         if self.everything:
@@ -643,14 +646,14 @@ class ListScope:
         certain. `previous`: the parties the row had a hit on."""
         nothing: frozenset[str] = frozenset()
         no_names: frozenset[int] = frozenset()
-        keys = _query_keys(normalized, self.new, self._splits[0])
+        keys = _query_keys(normalized, self.new, self._halves)
         dirty = self.dirty
         # The lists change a row's keys only through the splits of a long word that
-        # the new lists do not hold (one that the old lists hold is dirty: the row is
-        # screened again below), so only such a row's keys are made for the old ones.
+        # the new lists do not hold: such a word is checked once for the whole book.
         known = self.new.token_ids
-        if any(len(t) >= SPLIT_LENGTH and t not in known for t in normalized.tokens) and (
-            keys != _query_keys(normalized, self.old, self._splits[1])
+        if any(
+            len(t) >= SPLIT_LENGTH and t not in known and self._split_moved(t)
+            for t in normalized.tokens
         ):
             return None
         if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
@@ -743,6 +746,18 @@ class ListScope:
             shift.entering,
             keys,
         )
+
+    def _split_moved(self, token: str) -> bool:
+        """Whether a long word the new lists do not hold splits otherwise against the old
+        lists, or is held there (then it is dirty), so that a row's keys may differ."""
+        moved = self._moved.get(token)
+        if moved is None:
+            made = self._halves.get(token)
+            if made is None:
+                made = self._halves[token] = _splits(token, self.new)
+            moved = token in self.old.token_ids or _splits(token, self.old) != made
+            self._moved[token] = moved
+        return moved
 
     def _shift(
         self,
