@@ -573,3 +573,45 @@ def test_a_hit_on_a_party_by_a_name_not_concerned_is_worked_out_without_screenin
     assert [a[0] for a in before][:1] == [party.id] and before[0][3] == "Omar Haddad"
     assert spared is not None and spared.rescored is not None and party.id in spared.rescored
     assert fresh(new, "Omar Haddad", spared) == now(before, spared)
+
+
+@pytest.mark.parametrize("place", [3, 25])
+def test_an_unchanged_party_moved_by_a_reweighed_word_in_its_only_name_is_followed(
+    place: int,
+) -> None:
+    """Thirty parties are "Petrov" and two words of their own. One party's first word is
+    shared with six other entries, so it weighs less and that party ranks first for a query
+    "Petrov". The six entries are then removed: the word is as rare as the others', the
+    party ties with them and falls to its place by name id, out of the twenty candidates
+    (the first party left out comes in) or within them. The party itself is unchanged,
+    and its only name is concerned through the reweighed word, so no other name of it
+    holds its place: the window follows it, and the row is spared."""
+    rng = random.Random(place)
+    background = unrelated(rng, 1000)
+    parties = []
+    for i in range(1, 31):
+        own = "Zeta" if i == place else ladder_word(rng)
+        name = Name.make(f"Petrov {own} {ladder_word(rng)}")
+        parties.append(
+            Entity(id=f"test:tied-{i:02d}", dataset="test", schema="Organization", names=(name,))
+        )
+    sharing = [
+        Entity(
+            id=f"test:zeta-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
+        )
+        for i in range(6)
+    ]
+    old = Screener.from_entities([*background, *parties, *sharing], snapshot="old")
+    new = Screener.from_entities([*background, *parties], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset(e.id for e in sharing), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    moved = f"test:tied-{place:02d}"
+    assert not scope.everything and "zeta" in scope.dirty and moved not in change.entities
+    assert old.candidates("Petrov")[0] == moved
+    assert (moved in new.candidates("Petrov")) == (place <= 20)
+    before, spared = checked(scope, old, "Petrov")
+    assert spared is not None, "the window follows a party that has no name not concerned"
+    assert fresh(new, "Petrov", spared) == now(before, spared)

@@ -799,7 +799,10 @@ class ListScope:
         allowed = schema_filter(self.new, schema)
         other_ranks: dict[int, float] = {}
         other_names: frozenset[int] = frozenset()
-        if party not in self.wholly:  # its other names are the same on both sides
+        # Its other names (if it has any, they are the same on both sides) may hold its
+        # place; a party all of whose names are concerned (an unchanged one with a
+        # reweighed word in each) ranks by them alone, as a party changed in full does.
+        if party not in self.wholly and self._others(party) is not None:
             found = self._held(party, query, keys, bar, allowed) if not before.at_bar else None
             if found is None:
                 return None
