@@ -615,3 +615,58 @@ def test_an_unchanged_party_moved_by_a_reweighed_word_in_its_only_name_is_follow
     before, spared = checked(scope, old, "Petrov")
     assert spared is not None, "the window follows a party that has no name not concerned"
     assert fresh(new, "Petrov", spared) == now(before, spared)
+
+
+@pytest.mark.parametrize("shared_in", ["new", "old"])
+def test_a_full_row_of_hits_is_spared_while_no_hit_worked_out_again_is_lowered(
+    shared_in: str,
+) -> None:
+    """Thirty parties are "Petrov" and one word of their own: a query "Petrov" has a hit
+    on each, and keeps as many as a row keeps, the others cut by the limit. One
+    party's word becomes shared with six new entries (it weighs less: that party's
+    hit scores higher) or stops being shared (its hit scores lower). A hit that
+    rises keeps the parties cut behind it: the row is spared, with a screening's
+    answers. A hit that falls may let one of them in: the row is screened again."""
+    rng = random.Random(4)
+    background = unrelated(rng, 1000)
+    parties = [
+        Entity(
+            id=f"test:petrov-{i:02d}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"Petrov {'Zeta' if i == 3 else ladder_word(rng)}"),),
+        )
+        for i in range(1, 31)
+    ]
+    sharing = [
+        Entity(
+            id=f"test:zeta-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
+        )
+        for i in range(6)
+    ]
+    shared = frozenset(e.id for e in sharing)
+    rises = shared_in == "new"
+    old = Screener.from_entities([*background, *parties, *([] if rises else sharing)], "old")
+    new = Screener.from_entities([*background, *parties, *(sharing if rises else [])], "new")
+    added, removed = (shared, frozenset()) if rises else (frozenset(), shared)
+    change = ListChange(0, 1, added, removed, frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    assert not scope.everything and "zeta" in scope.dirty
+    name, moved = "Petrov", "test:petrov-03"
+    before, bar = answers(old, name)
+    after, _bar = answers(new, name)
+    assert len(before) == LIMIT and moved in {a[0] for a in before}
+    score = {str(a[0]): float(str(a[1])) for a in before}
+    assert (next(a[1] for a in after if a[0] == moved) > score[moved]) == rises
+    previous = {str(a[0]): str(a[3]) for a in before}
+    row = (RawQuery(name, "", "", ""), previous, last_screening(name, bar))
+    assert scope.check(*row) is None  # the scores unknown: a hit may be lowered
+    spared = scope.check(*row, score)
+    if rises:
+        assert spared is not None and spared.rescored and moved in spared.rescored
+        assert fresh(new, name, spared) == now(before, spared)
+    else:
+        assert spared is None

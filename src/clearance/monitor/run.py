@@ -330,15 +330,15 @@ def _spared(
     spared rows whose pools gained or lost names go into `moved`."""
     spared = []
     for row in rows:
-        verdict = (
-            plan.scope.check(
+        verdict = None
+        if plan.incremental and row.since_version <= version:
+            previous = plan.previous_hits.get(row.key, ())
+            verdict = plan.scope.check(
                 row.query,
-                {h.entity_id: h.matched_name for h in plan.previous_hits.get(row.key, ())},
+                {h.entity_id: h.matched_name for h in previous},
                 plan.screened.get(row.key),
+                {h.entity_id: h.score for h in previous},
             )
-            if plan.incremental and row.since_version <= version
-            else None
-        )
         spared.append(verdict)
         if verdict is not None and verdict.screened != plan.screened.get(row.key, verdict.screened):
             moved[row.key] = verdict.screened

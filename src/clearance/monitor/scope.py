@@ -175,11 +175,15 @@ class Scope(Protocol):
     reason: str
 
     def check(
-        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+        self,
+        query: RawQuery,
+        previous: Mapping[str, str],
+        screened: Screened | None,
+        scores: Mapping[str, float] | None = None,
     ) -> Spared | None:
         """None if the row must be screened again (`previous`: entity id -> matched
         name of its last hits; `screened`: what its last screening left, None when
-        not known)."""
+        not known; `scores`: entity id -> score of its last hits, when known)."""
         ...
 
 
@@ -189,7 +193,11 @@ class NoListChange:
     reason = "lists unchanged"
 
     def check(
-        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+        self,
+        query: RawQuery,
+        previous: Mapping[str, str],
+        screened: Screened | None,
+        scores: Mapping[str, float] | None = None,
     ) -> Spared | None:
         return Spared(screened if screened is not None else _UNKNOWN)
 
@@ -415,6 +423,19 @@ def _near(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * (1.0 + abs(a) + abs(b))
 
 
+def _lowered(rescored: dict[str, Hit | None], scores: Mapping[str, float] | None) -> bool:
+    """Whether a previous hit worked out again is lost or scores less (or may: `scores`
+    not known). Hits are kept by score, then entity id: while none is lowered, the
+    parties that the limit cut stay after them, and a new hit only pushes one out."""
+    if scores is None:
+        return True
+    for entity_id, hit in rescored.items():
+        before = scores.get(entity_id)
+        if before is not None and (hit is None or hit.score < before):
+            return True
+    return False
+
+
 class _Replayed(NamedTuple):
     """What `ListScope._replay` finds a row's screening would leave after the change."""
 
@@ -551,7 +572,11 @@ class ListScope:
         return not self.everything and bool(self.refeatured)
 
     def check(
-        self, query: RawQuery, previous: Mapping[str, str], screened: Screened | None
+        self,
+        query: RawQuery,
+        previous: Mapping[str, str],
+        screened: Screened | None,
+        scores: Mapping[str, float] | None = None,
     ) -> Spared | None:
         """A row is spared only if the change provably leaves its answer as worked out
         here: none of its words or look-up keys reweighed; the concerned names it
@@ -560,10 +585,12 @@ class ListScope:
         differ: those among its candidates, those it had a hit on, and the changed
         parties it scored whose names are as they were. Each one's hit is worked out
         again (`Screener.party_hit`), and the row is screened again if that is not
-        certain, or if it had as many hits as a row keeps (one cut then may come
-        back). The concerned parties among a row's candidates are common: a party's
-        twenty candidates hold weak ones, and a changed weak candidate changes no
-        hit. The counts of its pools move by the concerned names they gain and lose."""
+        certain, or if it had as many hits as a row keeps and one of them is lowered
+        or lost (one the limit cut may then come back; with the `scores` of its hits
+        unknown, any one worked out again may be). The concerned parties among a
+        row's candidates are common: a party's twenty candidates hold weak ones, and a
+        changed weak candidate changes no hit. The counts of its pools move by the
+        concerned names they gain and lose."""
         if self.everything or screened is None:
             return None
         hit_on = [e for e in previous if e in self.parties]
@@ -629,8 +656,8 @@ class ListScope:
                 )
             if hit is not None or matched is not None:
                 rescored[entity_id] = hit
-        if rescored and len(previous) >= self.limit:
-            return None  # a hit lost or moved may let in one the limit cut
+        if rescored and len(previous) >= self.limit and _lowered(rescored, scores):
+            return None  # a hit lost or lowered may let in one the limit cut
         return Spared(screened, rescored or None)
 
     def _replay(
