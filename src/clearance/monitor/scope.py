@@ -512,7 +512,7 @@ class ListScope:
             *self.concerned, known=self.new.token_ids, sounds={} if sounds is None else sounds
         )
         self._credited: dict[
-            tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], int, str],
+            tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], bool, str],
             tuple[dict[int, float], dict[int, float]],
         ] = {}
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
@@ -998,15 +998,18 @@ class ListScope:
         found: list[tuple[dict[int, float], dict[int, float]]],
     ) -> tuple[dict[int, float], dict[int, float]]:
         # What the look-up credits depends only on the keys that reach a word concerned
-        # (and whether each is one of the query's own parts), the query's initials and
-        # its spaceless form: rows alike in those ("… and …", "… Group") share one answer.
+        # (and whether each is one of the query's own parts), what they reach (which
+        # differs by script only for Arabic and Greek), the query's initials, whether
+        # it has other words, and its spaceless form: rows alike in those ("… and …",
+        # "… Group") share one answer.
         own = set(query.tokens)
         reaching = tuple(
             (k, k in own) for k, (old, new) in zip(keys, found, strict=True) if old or new
         )
         initials = tuple(sorted(t for t in query.tokens if len(t) == 1))
         joined = query.joined if any(query.joined in side.joined for side in self.concerned) else ""
-        signature = (query.script, reaching, initials, len(query.tokens), joined)
+        script = query.script if query.script in _OWN_READINGS else ""
+        signature = (script, reaching, initials, len(query.tokens) > len(initials), joined)
         credited = self._credited.get(signature)
         if credited is None:
             if len(self._credited) >= _CREDITED_CACHE_SIZE:
@@ -1018,6 +1021,9 @@ class ListScope:
             )
         return credited
 
+
+#: the scripts whose keys reach words otherwise (`probe`, `similarities`)
+_OWN_READINGS = frozenset(("Arabic", "Greek"))
 
 #: answers of `ListScope._credits` kept (a row's look-up shares them with rows alike)
 _CREDITED_CACHE_SIZE = 50_000
