@@ -167,3 +167,16 @@ def test_probing_by_given_sound_keys_finds_what_probing_makes_them_for() -> None
         for script in ("Latin", "Arabic"):
             made = probe(index, token, script, set(words), prefixes)
             assert probe(index, token, script, set(words), prefixes, sound_keys(token)) == made
+
+
+def test_a_run_whose_sounds_cannot_be_written_is_recorded_all_the_same(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    (store.home / "monitor").write_text("a file where the folder should be")
+    with caplog.at_level(logging.WARNING, logger="clearance.monitor.sounds"):
+        result = first_run(store)
+    assert result.record.id and result.record.hits >= 3
+    warned = [r.getMessage() for r in caplog.records if r.name == "clearance.monitor.sounds"]
+    assert len(warned) == 1 and "not written" in warned[0]
+    changed, reference = changed_run(store)
+    assert answers(changed) == answers(reference)

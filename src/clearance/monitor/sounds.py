@@ -57,9 +57,15 @@ class BookSounds:
         case, as a full run does, which leaves out the keys of rows gone)."""
         if not afresh and len(self.table) == self._stored:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.path) as temporary, temporary.open("wb") as handle:
-            pickle.dump((self.version, self.table), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(self.path) as temporary, temporary.open("wb") as handle:
+                pickle.dump((self.version, self.table), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as error:
+            # the run is recorded by now: a cache that cannot be written only costs the
+            # next run the time to make the keys again
+            log.warning("%s: not written (%s); the next run makes its keys again", self.path, error)
+            return
         self._stored = len(self.table)
 
 
