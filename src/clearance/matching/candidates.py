@@ -150,11 +150,13 @@ _SOUND_KEYS_ONCE: tuple[
 SoundKeys = tuple[str, str, tuple[str, ...]]
 
 
-def sound_keys(token: str) -> SoundKeys:
-    """The token's `SoundKeys`, without the caches (see `probe`): monitoring keeps a
-    book's between runs (monitor/sounds.py), as they cost more than the rest of
-    probing its keys against a list change's few words."""
-    return (_SOUND_KEYS_ONCE[0](token), _SOUND_KEYS_ONCE[1](token), _SOUND_KEYS_ONCE[2](token))
+def sound_keys(token: str, cached: bool = False) -> SoundKeys:
+    """The token's `SoundKeys`: monitoring keeps a book's between runs
+    (monitor/sounds.py), as they cost more than the rest of probing its keys
+    against a list change's few words. `cached`: through the caches a screening
+    fills (right after screening the rows), else without them (see `probe`)."""
+    sound = _SOUND_KEYS if cached else _SOUND_KEYS_ONCE
+    return (sound[0](token), sound[1](token), sound[2](token))
 
 
 def probe(

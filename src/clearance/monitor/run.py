@@ -456,7 +456,8 @@ def _keep_sounds(
     for row in rows:
         screened = bars.get(row.key)
         if screened is not None:
-            sounds.add(_query_keys(screened.normalized(row.query), screener.index, splits))
+            keys = _query_keys(screened.normalized(row.query), screener.index, splits)
+            sounds.add(keys, cached=True)
     sounds.save(afresh=not plan.incremental)
 
 

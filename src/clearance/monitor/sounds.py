@@ -45,12 +45,13 @@ class BookSounds:
         path = sounds_path(home, portfolio_id)
         return cls(path, version, _read(path, version))
 
-    def add(self, keys: Iterable[str]) -> None:
-        """Make the sound keys of those of `keys` not yet kept."""
+    def add(self, keys: Iterable[str], cached: bool = False) -> None:
+        """Make the sound keys of those of `keys` not yet kept (`cached`: through the
+        caches, as for the keys of rows just screened, whose sound keys are there)."""
         table = self.table
         for key in keys:
             if key not in table:
-                table[key] = sound_keys(key)
+                table[key] = sound_keys(key, cached)
 
     def save(self, *, afresh: bool = False) -> None:
         """Write the table if keys were added since it was read (`afresh`: write it in any
