@@ -460,6 +460,30 @@ def unrelated(rng: random.Random, count: int) -> list[Entity]:
     ]
 
 
+def sharing_zeta(rng: random.Random) -> list[Entity]:
+    """Six entries with the word "Zeta" and a made-up one: adding or removing them
+    reweighs "Zeta" in another party's name."""
+    return [
+        Entity(
+            id=f"test:zeta-{i}",
+            dataset="test",
+            schema="Organization",
+            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
+        )
+        for i in range(6)
+    ]
+
+
+def petrov(number: int, words: str) -> Entity:
+    """One of the parties named "Petrov" and `words`."""
+    return Entity(
+        id=f"test:petrov-{number:02d}",
+        dataset="test",
+        schema="Organization",
+        names=(Name.make(f"Petrov {words}"),),
+    )
+
+
 def ladder(rng: random.Random, words: int) -> Entity:
     """A party named "Petrov" and `words` other words: the more words, the lower a
     query "Petrov" ranks it."""
@@ -555,15 +579,7 @@ def test_a_hit_on_a_party_by_a_name_not_concerned_is_worked_out_without_screenin
         schema="Person",
         names=(Name.make("Zeta Haddad Bokari"), Name.make("Omar Haddad", NameKind.ALIAS)),
     )
-    sharing = [
-        Entity(
-            id=f"test:zeta-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
-        )
-        for i in range(6)
-    ]
+    sharing = sharing_zeta(rng)
     old = Screener.from_entities([*background, party], snapshot="old")
     new = Screener.from_entities([*background, party, *sharing], snapshot="new")
     change = ListChange(0, 1, frozenset(e.id for e in sharing), frozenset(), frozenset())
@@ -591,24 +607,13 @@ def test_an_unchanged_party_moved_by_a_reweighed_word_in_its_only_name_is_follow
     parties = []
     for i in range(1, 31):
         own = "Zeta" if i == place else ladder_word(rng)
-        name = Name.make(f"Petrov {own} {ladder_word(rng)}")
-        parties.append(
-            Entity(id=f"test:tied-{i:02d}", dataset="test", schema="Organization", names=(name,))
-        )
-    sharing = [
-        Entity(
-            id=f"test:zeta-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
-        )
-        for i in range(6)
-    ]
+        parties.append(petrov(i, f"{own} {ladder_word(rng)}"))
+    sharing = sharing_zeta(rng)
     old = Screener.from_entities([*background, *parties, *sharing], snapshot="old")
     new = Screener.from_entities([*background, *parties], snapshot="new")
     change = ListChange(0, 1, frozenset(), frozenset(e.id for e in sharing), frozenset())
     scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
-    moved = f"test:tied-{place:02d}"
+    moved = f"test:petrov-{place:02d}"
     assert not scope.everything and "zeta" in scope.dirty and moved not in change.entities
     assert old.candidates("Petrov")[0] == moved
     assert (moved in new.candidates("Petrov")) == (place <= 20)
@@ -629,24 +634,8 @@ def test_a_full_row_of_hits_is_spared_while_no_hit_worked_out_again_is_lowered(
     answers. A hit that falls may let one of them in: the row is screened again."""
     rng = random.Random(4)
     background = unrelated(rng, 1000)
-    parties = [
-        Entity(
-            id=f"test:petrov-{i:02d}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"Petrov {'Zeta' if i == 3 else ladder_word(rng)}"),),
-        )
-        for i in range(1, 31)
-    ]
-    sharing = [
-        Entity(
-            id=f"test:zeta-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
-        )
-        for i in range(6)
-    ]
+    parties = [petrov(i, "Zeta" if i == 3 else ladder_word(rng)) for i in range(1, 31)]
+    sharing = sharing_zeta(rng)
     shared = frozenset(e.id for e in sharing)
     rises = shared_in == "new"
     old = Screener.from_entities([*background, *parties, *([] if rises else sharing)], "old")
