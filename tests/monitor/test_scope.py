@@ -446,16 +446,15 @@ def ladder_word(rng: random.Random) -> str:
     return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
 
 
+def organisation(entity_id: str, name: str) -> Entity:
+    return Entity(id=entity_id, dataset="test", schema="Organization", names=(Name.make(name),))
+
+
 def unrelated(rng: random.Random, count: int) -> list[Entity]:
     """Parties of two made-up words each, which no query here reaches: they give the
     words the weights they would have among many names."""
     return [
-        Entity(
-            id=f"test:other-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"{ladder_word(rng)} {ladder_word(rng)}"),),
-        )
+        organisation(f"test:other-{i}", f"{ladder_word(rng)} {ladder_word(rng)}")
         for i in range(count)
     ]
 
@@ -463,37 +462,19 @@ def unrelated(rng: random.Random, count: int) -> list[Entity]:
 def sharing_zeta(rng: random.Random) -> list[Entity]:
     """Six entries with the word "Zeta" and a made-up one: adding or removing them
     reweighs "Zeta" in another party's name."""
-    return [
-        Entity(
-            id=f"test:zeta-{i}",
-            dataset="test",
-            schema="Organization",
-            names=(Name.make(f"Zeta {ladder_word(rng)}"),),
-        )
-        for i in range(6)
-    ]
+    return [organisation(f"test:zeta-{i}", f"Zeta {ladder_word(rng)}") for i in range(6)]
 
 
 def petrov(number: int, words: str) -> Entity:
     """One of the parties named "Petrov" and `words`."""
-    return Entity(
-        id=f"test:petrov-{number:02d}",
-        dataset="test",
-        schema="Organization",
-        names=(Name.make(f"Petrov {words}"),),
-    )
+    return organisation(f"test:petrov-{number:02d}", f"Petrov {words}")
 
 
 def ladder(rng: random.Random, words: int) -> Entity:
     """A party named "Petrov" and `words` other words: the more words, the lower a
     query "Petrov" ranks it."""
     fillers = " ".join(ladder_word(rng) for _ in range(words))
-    return Entity(
-        id=f"test:ladder-{words}",
-        dataset="test",
-        schema="Organization",
-        names=(Name.make(f"Petrov {fillers}"),),
-    )
+    return organisation(f"test:ladder-{words}", f"Petrov {fillers}")
 
 
 @pytest.mark.parametrize(
