@@ -33,7 +33,8 @@ works each one out again where that is certain (its single best name surely a
 candidate, or no name reaching the report floor; a party taken among the
 candidates has its names that are not concerned there where they surely rank
 before the bar); where not, or where the row already had as many hits as it
-keeps, the row is screened again.
+keeps and one of them is lost or lowered (one the limit cut may come back), the
+row is screened again.
 
 The bar also keeps the ranking around its rank (its `Window`): the last party
 taken, the first party left out, the ranks of their first names and of the
