@@ -640,3 +640,26 @@ def test_a_full_row_of_hits_is_spared_while_no_hit_worked_out_again_is_lowered(
         assert fresh(new, name, spared) == now(before, spared)
     else:
         assert spared is None
+
+
+def test_a_long_word_no_longer_split_is_screened_again() -> None:
+    """A long word the lists do not hold ("Hassanmartin") is also looked up as the two
+    listed words it runs together. When the lists drop one of them, the row's keys
+    lose that split while none of its keys is reweighed: only the word's splits,
+    compared against the old lists, show that its look-up changed."""
+    rng = random.Random(5)
+    background = unrelated(rng, 1000)
+    hassan, martin = (
+        organisation("test:hassan", "Hassan Lokavi"),
+        organisation("test:martin", "Martin Zubeko"),
+    )
+    old = Screener.from_entities([*background, hassan, martin], snapshot="old")
+    new = Screener.from_entities([*background, hassan], snapshot="new")
+    change = ListChange(0, 1, frozenset(), frozenset({martin.id}), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    assert not scope.everything
+    normalized = normalize_name("Hassanmartin")
+    keys = _query_keys(normalized, new.index)
+    assert "martin" in _query_keys(normalized, old.index) and "martin" not in keys
+    assert not any(key in scope.dirty for key in keys)
+    assert checked(scope, old, "Hassanmartin")[1] is None
