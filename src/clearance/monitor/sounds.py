@@ -27,8 +27,9 @@ from clearance.matching.candidates import SoundKeys, sound_keys
 
 log = logging.getLogger(__name__)
 
-#: entries checked against `sound_keys` when a file is read (a change to the sound
-#: keys that did not change the version would otherwise go unnoticed)
+#: entries checked against `sound_keys` when a file is read: a change to how sound keys
+#: are made that did not change the version is caught where it touches those sampled
+#: (a wider one is caught by the version: `run.scorer_version`)
 SAMPLED = 16
 
 
