@@ -28,8 +28,8 @@ from clearance.matching.candidates import SoundKeys, sound_keys
 log = logging.getLogger(__name__)
 
 #: entries checked against `sound_keys` when a file is read: a change to how sound keys
-#: are made that did not change the version is caught where it touches those sampled
-#: (a wider one is caught by the version: `run.scorer_version`)
+#: are made that did not change the version (`run.scorer_version`, which the index
+#: format is part of) is caught where it touches the entries sampled
 SAMPLED = 16
 
 
