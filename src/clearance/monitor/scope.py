@@ -259,18 +259,21 @@ class _Concerned:
         return self._prefixes
 
     def credits(
-        self, query: NormalizedName, keys: list[str], known: Container[str]
+        self,
+        query: NormalizedName,
+        keys: list[str],
+        known: Container[str],
+        sounds: Mapping[str, SoundKeys],
     ) -> dict[int, float]:
         """The weights a row's look-up (by its `keys`) credits these names, probing this
         index alone (for the few names `ListScope._others` asks about; `known`: the
-        full index's tokens)."""
+        full index's tokens; `sounds`: the keys' `SoundKeys` the row's check made)."""
         script = query.script
-        reached = [
-            similarities(
-                self.lookup, k, script, probe(self.lookup, k, script, known, self.prefixes)
-            )
-            for k in keys
-        ]
+        lookup, prefixes = self.lookup, self.prefixes
+        reached = []
+        for key in keys:
+            found = probe(lookup, key, script, known, prefixes, sounds.get(key))
+            reached.append(similarities(lookup, key, script, found))
         return self.weights(query, keys, reached)
 
     def weights(
@@ -910,7 +913,7 @@ class ListScope:
         others = self._others(party)
         if others is None:
             return None
-        weights = others.credits(query, keys, self.new.token_ids)
+        weights = others.credits(query, keys, self.new.token_ids, self._probes.sounds)
         # as they were, they neither pass the best nor move a cut ranking's edge
         held = others.kept(query, weights, bar, allowed, twins=weights.keys())
         return None if held is None else (others, weights, held)
@@ -957,7 +960,7 @@ class ListScope:
                 index, frozenset(index.names_of(position)), self.concerned[side].abjad
             )
             self._party_names[(side, position)] = names
-        weights = names.credits(query, keys, names.index.token_ids)
+        weights = names.credits(query, keys, names.index.token_ids, self._probes.sounds)
         if names.kept(query, weights, bar, None, twins=weights.keys()) is None:
             return -1  # a name of it too close to the floor or the cover to call
         ranked = [(rank, n) for n, rank in names.ranks(query, weights, bar, None).items()]
