@@ -17,6 +17,7 @@ same answers, only slower.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import pickle
 from collections.abc import Iterable
@@ -87,7 +88,7 @@ def _read(path: Path, version: str) -> dict[str, SoundKeys]:
     if stored_version != version or not isinstance(table, dict):
         return {}
     step = max(1, len(table) // SAMPLED)
-    for key in list(table)[::step][:SAMPLED]:
+    for key in itertools.islice(table, 0, SAMPLED * step, step):
         if table[key] != sound_keys(key):
             log.warning("%s: sound keys made another way; they are made again", path)
             return {}
