@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import random
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, wr
 
 from clearance import Screener
 from clearance.ingest import load
-from clearance.matching.candidates import CandidateBar
+from clearance.matching.candidates import RANKED_POOL, CandidateBar
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
 from clearance.monitor.run import RunResult, load_screened, run_portfolio, runs
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
@@ -299,5 +300,63 @@ def test_a_row_whose_candidates_one_party_left_is_spared_then_screened_when_need
                 assert incremental.record.rows_full == 0
                 assert (bar.rank, bar.window, bar.parties) == (fresh.rank, None, None)
             else:  # no window to follow the change by: screened again
+                assert incremental.record.rows_full == 1
+                assert bar == fresh
+
+
+def _cut_list(path: Path, added: list[str]) -> Path:
+    """An own list where a row "Petrov Ivanov" ranks more names than the look-up keeps:
+    60 parties "Petrov Ivanov" and a word of their own, 420 "Petrov" and a word of
+    their own, 12,000 others, and the parties `added`."""
+    rng = random.Random(45)
+
+    def word() -> str:
+        return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "schema", "list"])
+        for number in range(60):
+            writer.writerow([f"PI-{number}", f"Petrov Ivanov {word()}", "Company", "Cut"])
+        for number in range(420):
+            writer.writerow([f"P-{number}", f"Petrov {word()}", "Company", "Cut"])
+        for number in range(12_000):
+            writer.writerow([f"O-{number}", f"{word()} {word()}", "Company", "Cut"])
+        for number, name in enumerate(added):
+            writer.writerow([f"A-{number}", name, "Company", "Cut"])
+    return path
+
+
+def test_a_row_whose_cut_ranking_gained_a_name_is_spared_then_screened_when_needed(
+    tmp_path: Path,
+) -> None:
+    """A listed party comes into the cut ranking of a row, after its candidates: the run
+    spares the row and stores its edge as no longer known. After a second change
+    reaching the row it is screened again. Both runs equal full re-screens."""
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        first = _cut_list(tmp_path / "0" / "list.csv", [])
+        assert load(store, "cut", [first]).status == "activated"
+        rows = [("C1", "Petrov Ivanov"), ("C2", "Zyxwv Qqq")]
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        portfolio = get_portfolio(store, "book")
+        key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
+        run_portfolio(store, Screener.open(home), portfolio)
+        bar = load_screened(store, portfolio)[key].bar
+        assert bar.ranked > RANKED_POOL and bar.edge != math.inf
+        for step, added in enumerate((["Petrov Vokaze"], ["Petrov Vokaze", "Petrov Ribuna"]), 1):
+            listed = _cut_list(tmp_path / str(step) / "list.csv", added)
+            assert load(store, "cut", [listed]).status == "activated"
+            screener = Screener.open(home)
+            reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+            incremental = run_portfolio(store, screener, portfolio)
+            assert_same(incremental, reference)
+            bar = load_screened(store, portfolio)[key].bar
+            fresh = screener.screen_with_bar("Petrov Ivanov")[1]
+            if step == 1:  # spared: the edge is no longer known
+                assert incremental.record.rows_full == 0
+                assert bar == fresh._replace(edge=math.inf)
+            else:  # a name reaches the row and its edge is not known: screened again
                 assert incremental.record.rows_full == 1
                 assert bar == fresh

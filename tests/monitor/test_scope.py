@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 from pathlib import Path
@@ -111,6 +112,8 @@ def fresh(
         bar = bar._replace(window=None)
     if kept.parties is None:
         bar = bar._replace(parties=None)
+    if kept.ranked > RANKED_POOL and kept.edge == math.inf:
+        bar = bar._replace(edge=math.inf)
     return hits, bar
 
 
@@ -519,6 +522,60 @@ def test_a_party_entering_or_leaving_the_candidates_is_followed_by_the_window(
     assert spared is not None and spared.screened.shifted, follows
     assert fresh(new, "Petrov", spared) == now(before, spared)
     assert (changed.id in new.candidates("Petrov")) == (words < 20 or held)
+
+
+@pytest.fixture(scope="module")
+def petrov_ivanov() -> list[Entity]:
+    """Sixty parties "Petrov Ivanov" and a word of their own, and 420 "Petrov" and a
+    word of their own, among 12,000 others: for a query "Petrov Ivanov" more than four
+    hundred names are ranked, so the ranking is cut at an edge, among the names
+    sharing "Petrov" only, well after the first party left out."""
+    rng = random.Random(44)
+    both = [organisation(f"test:pi-{i}", f"Petrov Ivanov {ladder_word(rng)}") for i in range(60)]
+    alone = [organisation(f"test:p-{i}", f"Petrov {ladder_word(rng)}") for i in range(420)]
+    return unrelated(rng, 12_000) + both + alone
+
+
+@pytest.fixture(scope="module")
+def before_petrov_ivanov(petrov_ivanov: list[Entity]) -> Screener:
+    return Screener.from_entities(petrov_ivanov, snapshot="old")
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "how"),
+    [
+        ("Petrov Vokaze", "", "a name level with the edge comes in"),
+        ("Petrov Ivanov Vokaze Ribuna Tesalo Mirudo Kapeva Sonubi Ladoru", "", "one above it"),
+        ("", "test:p-0", "a name in the cut ranking, level with its edge, goes"),
+    ],
+)
+def test_a_name_entering_or_leaving_a_cut_ranking_after_its_candidates_spares_the_row(
+    petrov_ivanov: list[Entity], before_petrov_ivanov: Screener, added: str, removed: str, how: str
+) -> None:
+    """A party sharing "Petrov" (and "Ivanov") comes or goes, its name in the cut
+    ranking but ranked after the first party left out: it pushes out the name at the
+    edge, or lets in one sharing no more, and neither is a candidate. The row is
+    spared with a screening's answers; the new edge is not known, so a later change
+    reaching the row screens it again."""
+    old = before_petrov_ivanov
+    parties = [e for e in petrov_ivanov if e.id != removed]
+    if added:
+        parties.append(organisation("test:added", added))
+    new = Screener.from_entities(parties, snapshot="new")
+    change = ListChange(
+        0, 1, frozenset({"test:added"} if added else ()), frozenset({removed} - {""}), frozenset()
+    )
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    before, spared = checked(scope, old, "Petrov Ivanov")
+    bar = answers(old, "Petrov Ivanov")[1]
+    assert bar.ranked > RANKED_POOL and bar.rank < -bar.edge, "the ranking is cut after the bar"
+    assert spared is not None, how
+    assert fresh(new, "Petrov Ivanov", spared) == now(before, spared)
+    assert spared.screened.bar.edge == math.inf
+    later = Screener.from_entities([*parties, organisation("test:later", "Petrov Ribuna")], "later")
+    again = ListChange(1, 2, frozenset({"test:later"}), frozenset(), frozenset())
+    next_scope = ListScope(new.index, later, again, later.default_threshold, LIMIT)
+    assert next_scope.check(RawQuery("Petrov Ivanov", "", "", ""), {}, spared.screened) is None
 
 
 @pytest.mark.parametrize("respelt", [5, 21, 27])

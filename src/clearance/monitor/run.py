@@ -610,7 +610,8 @@ def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) 
     candidates one party entered or left (`scope.ListScope`): then the rank moved,
     the window is no longer known, and the parties scored (unknown here when the
     run did not read them) are forgotten, so that a later change of one of them
-    screens the row again."""
+    screens the row again. A cut ranking that gained or lost a name has an edge no
+    longer known, stored as none: a later change reaching the row screens it."""
     if not moved:
         return
     table = t.row_bars
@@ -623,6 +624,7 @@ def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) 
             ranked=bindparam("new_ranked"),
             rank=bindparam("new_rank"),
             window=bindparam("new_window"),
+            edge=bindparam("new_edge"),
         ),
         [
             {
@@ -631,6 +633,7 @@ def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) 
                 "new_ranked": s.bar.ranked,
                 "new_rank": None if s.bar.rank == math.inf else s.bar.rank,
                 "new_window": _packed_window(s.bar.window),
+                "new_edge": None if s.bar.edge == math.inf else s.bar.edge,
             }
             for key, s in moved.items()
         ],

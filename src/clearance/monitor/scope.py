@@ -28,6 +28,10 @@ renaming them is checked by that alone). A name concerned that a row credits
 exactly as its counterpart on the other side (same party, same place among its
 names: `_twins`) cannot move the best or a cut ranking's edge, which the bar
 keeps too; a row whose best weight a new name gets to the bit keeps that best.
+Other names concerned may come into a cut ranking or leave it where the first
+name left out ranks before any name sharing no more than the edge: one name more
+pushes out the name at the edge, fewer let in names sharing no more, and none of
+those is a candidate. The new edge is then not known, and stored so.
 Then only the hits of parties concerned may differ, and `Screener.party_hit`
 works each one out again where that is certain (its single best name surely a
 candidate, or no name reaching the report floor; a party taken among the
@@ -218,6 +222,10 @@ class _Kept(NamedTuple):
     #: a concerned name is tied with the first name left out (same rank to the bit):
     #: which comes first is up to their name ids (`ListScope._bar_name`)
     tied: bool = False
+    #: concerned names other than twins surely in a cut ranking (above its edge), and
+    #: those level with its edge (in or out by a tie)
+    unpaired: int = 0
+    level: int = 0
 
 
 class _Concerned:
@@ -316,7 +324,7 @@ class _Concerned:
         # out of it, one near or above may take a place or leave one
         edge = bar.edge if bar.ranked > RANKED_POOL else math.inf
         if bar.ranked > RANKED_POOL and edge == math.inf:
-            return None  # a bar kept before the edge was
+            return None  # its edge is not known (moved by a change, or a bar kept before edges)
         index = self.index
         query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
         best, floor, rank_bar = bar.best, bar.floor, bar.rank
@@ -324,6 +332,7 @@ class _Concerned:
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
         kept: set[str] = set()
         pooled: set[int] = set()
+        unpaired = level = 0
         names: set[int] = set()
         ranked = 0
         # the ranks from the last party's first name to the first name after the party
@@ -354,9 +363,12 @@ class _Concerned:
             if edge != math.inf:
                 if shared < edge - _TOLERANCE * (1.0 + shared + edge):
                     continue
-                if not twin:
-                    return None
-                pooled.add(name_id)
+                if twin:
+                    pooled.add(name_id)
+                elif shared > edge + _TOLERANCE * (1.0 + shared + edge):
+                    unpaired += 1  # surely in the cut ranking: counted across the sides
+                else:
+                    level += 1  # level with the edge: in or out is up to a tie
             rank = rank_value(shared, weight)
             if window is not None and (rank > low or _near(rank, low)):
                 windowed = windowed or rank < high or _near(rank, high)
@@ -391,6 +403,8 @@ class _Concerned:
             windowed,
             at_bar,
             tied,
+            unpaired,
+            level,
         )
 
     def ranks(
@@ -753,11 +767,25 @@ class ListScope:
             )  # fmt: skip
             if before is None or after is None or before.tied or after.tied:
                 return None
-        if {twin[n] for n in before.pooled} != after.pooled:
-            return None  # a twin is ranked on one side only: the cut ranking moves
         scored = bar.scored and bar.scored - before.scored + after.scored
         ranked = bar.ranked - before.ranked + after.ranked
         moved = bar._replace(scored=scored, ranked=ranked)
+        # How many names more the cut ranking holds after the change than before, at
+        # most and at least: twins ranked on both sides cancel out, a twin ranked on
+        # one side only counts as a name level with the edge.
+        paired = {twin[n] for n in before.pooled} & after.pooled
+        unsure_before = before.level + len(before.pooled) - len(paired)
+        unsure_after = after.level + len(after.pooled) - len(paired)
+        most = after.unpaired + unsure_after - before.unpaired
+        if most or unsure_before or after.unpaired != before.unpaired:
+            # One name more pushes out the one at the edge; fewer let in as many names
+            # sharing no more than the edge. Where the first name left out ranks before
+            # any name sharing no more than the edge, none of those is a candidate
+            # either way. The new edge is not known: a later change that reaches the
+            # row screens it again.
+            if most > 1 or not bar.rank < -bar.edge - _TOLERANCE * (1.0 - bar.rank + bar.edge):
+                return None
+            moved = moved._replace(edge=math.inf)
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
