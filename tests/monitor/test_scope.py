@@ -484,6 +484,7 @@ def ladder(rng: random.Random, words: int) -> Entity:
     ("moved", "words", "alias", "follows"),
     [
         (3, 30, "", "the first party left out comes in"),
+        (20, 30, "", "the last party taken leaves: the first party left out comes in"),
         (24, 1, "", "the last party taken goes"),
         (21, 30, "", "the first party left out goes further down: the bar with it"),
         (21, 1, "", "the first party left out comes in, the last party taken goes"),

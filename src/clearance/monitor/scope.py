@@ -838,8 +838,9 @@ class ListScope:
         reweighed word) is held in place by them where they rank above the bar: then
         only its names among the candidates change. None where that is not certain:
         no window, more than one party moved, a party moved that had a hit, another
-        party at the window changed, a name too close to call, or names of other
-        candidates between the old bar and the new one. `keys`: the row's look-up
+        first party left out changed (or, where one enters, the last party taken),
+        a name too close to call, or names of other candidates between the old bar
+        and the new one. `keys`: the row's look-up
         keys; `changed_last`: the last party taken is a concerned one."""
         window = bar.window
         if window is None:
@@ -872,7 +873,7 @@ class ListScope:
             other_ranks = others.ranks(query, weights, bar, allowed)
             other_names = frozenset(other_ranks)
         full = bar.rank != math.inf  # a party was left out
-        if changed_last or (full and window.next in self.party_keys and not before.at_bar):
+        if full and window.next in self.party_keys and not before.at_bar:
             return None
         new_side = self.concerned[1]
         ranks = new_side.ranks(query, credited[1], bar, allowed) | other_ranks
@@ -885,7 +886,9 @@ class ListScope:
         if came:
             if window.size < MAX_CANDIDATES:
                 return _Shift(bar.rank, taken, after.names, None)  # there was room for one
-            if not window.low_clear or any(party_key(e) == window.last for e in previous):
+            if changed_last or not window.low_clear:
+                return None  # the last party taken may not rank where it did
+            if any(party_key(e) == window.last for e in previous):
                 return None
             rank = window.last_rank
             # it pushes the last party out only if every party concerned taken comes
