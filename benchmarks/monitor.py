@@ -20,10 +20,11 @@ Steps, on one core (common.pin_to_one_core), in a temporary folder:
    what the process already holds kept out of the garbage collector's passes
    (`fresh_heap`, as in a process of its own): a full re-screen of the
    portfolio (recorded, in a copy of the home) and the incremental run
-   (recorded), each --repeat times, alternately, from the same state; their
+   (recorded), each as `clearance monitor run` runs it (returning the changes,
+   recording every hit), --repeat times, alternately, from the same state; their
    times, the ratio of the least times (this host's speed drifts by up to a
    fifth between identical runs) and of the medians, and an assertion that both
-   give the same hits every time;
+   record the same hits every time;
 6. the same comparison for a change of the book alone (--change-share of the
    rows edited, lists unchanged).
 """
@@ -55,7 +56,7 @@ from clearance.index import build as index_build
 from clearance.ingest import load
 from clearance.matching import tokens
 from clearance.monitor.portfolio import get_portfolio, save_portfolio
-from clearance.monitor.run import RunResult, run_portfolio
+from clearance.monitor.run import RunHit, RunResult, run_hits, run_portfolio
 from clearance.names import normalize
 from clearance.store.store import Store
 
@@ -173,11 +174,14 @@ def edited_book(book: Path, target: Path, share: float) -> int:
     return len(chosen)
 
 
-def hit_set(result: RunResult) -> set[tuple[object, ...]]:
+def hit_set(hits: list[RunHit]) -> set[tuple[object, ...]]:
+    """A recorded run's hits, gone ones included, as compared between runs."""
     return {
         (h.row_key, h.rank, h.entity_id, h.score, h.match, h.matched_name, h.explanation, h.status)
-        for h in result.hits
-    } | {(h.row_key, h.entity_id, h.score, "gone") for h in result.gone}
+        if h.status != "gone"
+        else (h.row_key, h.entity_id, h.score, "gone")
+        for h in hits
+    }
 
 
 def copy_home(home: Path, target: Path) -> Path:
@@ -197,15 +201,19 @@ def copy_home(home: Path, target: Path) -> Path:
     return target
 
 
-def timed_run(home: Path, store: Store, name: str, full: bool) -> tuple[RunResult, float]:
-    """One monitoring run of the portfolio in `home`, recorded as `clearance monitor run`
-    records it, from cold caches and a fresh heap; its result and seconds."""
+def timed_run(
+    home: Path, store: Store, name: str, full: bool
+) -> tuple[RunResult, float, set[tuple[object, ...]]]:
+    """One monitoring run of the portfolio in `home`, run and recorded as `clearance
+    monitor run` runs it (returning its changes, recording every hit), from cold
+    caches and a fresh heap; its result, seconds, and the hits it recorded."""
     screener = cold(home)
     portfolio = get_portfolio(store, name)
     with fresh_heap():
         started = time.perf_counter()
-        result = run_portfolio(store, screener, portfolio, full=full)
-        return result, time.perf_counter() - started
+        result = run_portfolio(store, screener, portfolio, full=full, every_hit=False)
+        seconds = time.perf_counter() - started
+    return result, seconds, hit_set(run_hits(store, result.record.id))
 
 
 def compare(label: str, home: Path, store: Store, name: str, repeat: int) -> float:
@@ -222,16 +230,16 @@ def compare(label: str, home: Path, store: Store, name: str, repeat: int) -> flo
     for attempt in range(repeat):
         twin = copy_home(home, home.parent / "home-full")
         with Store.open(twin) as twin_store:
-            full, seconds = timed_run(twin, twin_store, name, full=True)
+            full, seconds, full_hits = timed_run(twin, twin_store, name, full=True)
         full_times.append(seconds)
         if attempt == repeat - 1:
-            incremental, seconds = timed_run(home, store, name, full=False)
+            incremental, seconds, hits = timed_run(home, store, name, full=False)
         else:
             again = copy_home(home, home.parent / "home-again")
             with Store.open(again) as again_store:
-                incremental, seconds = timed_run(again, again_store, name, full=False)
+                incremental, seconds, hits = timed_run(again, again_store, name, full=False)
         incremental_times.append(seconds)
-        assert hit_set(incremental) == hit_set(full), "the incremental run differs from a full one"
+        assert hits == full_hits, "the incremental run differs from a full one"
     record = incremental.record
     ratio = min(full_times) / min(incremental_times)
     median_ratio = statistics.median(full_times) / statistics.median(incremental_times)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, write_book
 
 from clearance import Screener
 from clearance.ingest import load
 from clearance.matching.candidates import RANKED_POOL, CandidateBar
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
-from clearance.monitor.run import RunResult, load_screened, run_portfolio, runs
+from clearance.monitor.run import RunResult, load_screened, run_hits, run_portfolio, runs
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
 from clearance.names import normalize_name
 from clearance.store.store import Store
@@ -66,9 +68,13 @@ def as_known(bar: CandidateBar, kept: CandidateBar) -> CandidateBar:
     return bar
 
 
+@pytest.mark.parametrize("every_hit", [True, False])
 def test_incremental_run_equals_a_full_rescreen_after_the_lists_and_the_book_change(
-    monitor_home: Path, shared_lists: Path, tmp_path: Path
+    monitor_home: Path, shared_lists: Path, tmp_path: Path, every_hit: bool
 ) -> None:
+    """With `every_hit=False` (as `clearance monitor run`), the run returns its new and
+    changed hits only and reads few of the previous ones: what it records is what a
+    full re-screen gives all the same."""
     un = shared_lists / "un-consolidated" / "consolidated.xml"
     edit = edit_un(un, tmp_path / "consolidated.xml", rename=8, delete=5, add=4)
     rows = numbered(book_names(un, edit))
@@ -88,10 +94,15 @@ def test_incremental_run_equals_a_full_rescreen_after_the_lists_and_the_book_cha
         screener = Screener.open(monitor_home)
         portfolio = get_portfolio(store, "book")
         reference = run_portfolio(store, screener, portfolio, full=True, record=False)
-        incremental = run_portfolio(store, screener, portfolio)
+        returned = run_portfolio(store, screener, portfolio, every_hit=every_hit)
+        recorded = run_hits(store, returned.record.id, gone=False)
 
+    incremental = replace(returned, hits=recorded)
     assert incremental.record.incremental and not reference.record.incremental
     assert_same(incremental, reference)
+    if not every_hit:
+        assert returned.hits == [h for h in recorded if h.status in ("new", "changed")]
+        assert returned.changes == reference.changes
     # rows that reach no listed name and had no hit were not screened again
     assert 0 < incremental.record.rows_incremental < len(later)
     assert incremental.record.rows_full + incremental.record.rows_incremental == len(later)

@@ -196,6 +196,7 @@ def run_command(
             full=full,
             progress=reporter,
             workers=workers or default_workers(),
+            every_hit=False,  # the changes are shown; the run records every hit
         )
     if as_json:
         _print_json(

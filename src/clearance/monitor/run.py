@@ -182,7 +182,10 @@ class RunRecord:
 @dataclass
 class RunResult:
     record: RunRecord
-    hits: list[RunHit]  # this run's hits, row by row in portfolio order
+    #: this run's hits, row by row in portfolio order; from a run asked for its changes
+    #: only (`run_portfolio(every_hit=False)`), its new and changed hits (the run records
+    #: every hit: `run_hits` reads them)
+    hits: list[RunHit]
     gone: list[RunHit]  # the previous run's hits that are not hits any more
     problems: list[str] = field(default_factory=list)  # rows that could not be screened
     alerts: int = 0  # new alerts the run raised (clearance.cases)
@@ -199,7 +202,11 @@ class _Plan:
     reason: str
     scope: Scope
     previous: RunRecord | None
-    previous_hits: dict[str, list[RunHit]]  # row key -> hits in rank order
+    #: row key -> hits in rank order: every row's, or (a run after which only the
+    #: changes are needed) none yet, and then the rows' whose hits the run works out
+    previous_hits: dict[str, list[RunHit]]
+    #: row key -> what the check needs of its previous hits (an incremental run)
+    earlier: dict[str, list[Earlier]] = field(default_factory=dict)
     screened: dict[str, Screened] = field(default_factory=dict)  # row key -> its last screening
     #: the book's look-up keys' sound keys, kept for runs after a list change (None: not
     #: needed by this run)
@@ -215,19 +222,27 @@ def run_portfolio(
     record: bool = True,
     progress: ReporterFactory | None = None,
     workers: int = 1,
+    every_hit: bool = True,
 ) -> RunResult:
     """Re-screen `portfolio` against the screener's snapshot and (by default) record the run.
 
     `full` screens every row against everything; `record=False` computes the run
     without storing it (a reference to compare an incremental run with);
-    `workers` > 1 screens in that many processes (`rescreen.RowScreening`)."""
+    `workers` > 1 screens in that many processes (`rescreen.RowScreening`);
+    `every_hit=False` returns only the new and changed hits (what `clearance monitor
+    run` shows): an incremental run then reads only what its checks need of the
+    previous hits of the rows it spares, and none of those rows' hits unless they
+    are matches (alerts are raised for every match), while the database copies them
+    into the run's record."""
     # A run holds millions of small objects until it ends (the book, its bars, the
     # previous hits, the check's caches) and makes no reference cycles worth collecting
     # before then; the collector's full passes walked them all again and again (13
     # passes, 1.8 s of a 20 s incremental run at 100,000 rows). Whatever cycles a run
     # leaves are collected once it ends, when the collector runs again.
     with collector_paused():
-        return _run_portfolio(store, screener, portfolio, full, record, progress, workers)
+        return _run_portfolio(
+            store, screener, portfolio, full, record, progress, workers, every_hit
+        )
 
 
 def _run_portfolio(
@@ -238,12 +253,18 @@ def _run_portfolio(
     record: bool,
     progress: ReporterFactory | None,
     workers: int,
+    every_hit: bool,
 ) -> RunResult:
     started, clock = utc_now(), time.perf_counter()
     snapshot_id = int(screener.snapshot)
     threshold, limit = screener.default_threshold, DEFAULT_LIMIT
     portfolio, rows = load_rows(store, portfolio)
-    plan = _plan(store, screener, portfolio, snapshot_id, threshold, limit, full)
+    plan = _plan(store, screener, portfolio, snapshot_id, threshold, limit, full, every_hit)
+    # rows spared without their hits read (`every_hit=False`), and those whose hits on
+    # parties concerned were worked out, with those hits: done once the previous hits
+    # of the rows that need them are read
+    unread: list[PortfolioRow] = []
+    reworked: list[tuple[PortfolioRow, dict[str, Hit | None]]] = []
     version = plan.previous.portfolio_version if plan.previous else 0
     report = (progress or (lambda _d, _t: SilentReporter()))(
         f"monitoring {portfolio.name}", len(rows)
@@ -265,15 +286,13 @@ def _run_portfolio(
                 outcomes = iter(screening.screen([r.query for r in todo], report.advance))
                 for row, keep in zip(window, spared, strict=True):
                     if keep is not None:
-                        previous = plan.previous_hits.get(row.key, [])
                         if keep.rescored:
-                            hits.extend(_rescored_hits(row, previous, keep.rescored, limit))
+                            reworked.append((row, keep.rescored))
                             rescored.add(row.key)
+                        elif every_hit or not plan.incremental:
+                            hits.extend(_kept_hits(row, plan.previous_hits.get(row.key, [])))
                         else:
-                            hits.extend(
-                                h if h.row_id == row.row_id else replace(h, row_id=row.row_id)
-                                for h in previous
-                            )  # (`_compare` gives them their status)
+                            unread.append(row)
                         continue
                     outcome = next(outcomes)
                     if isinstance(outcome, str):
@@ -284,6 +303,26 @@ def _run_portfolio(
                         bars[row.key] = outcome[1]
     finally:
         report.finish()
+    unread_hits = 0  # hits of rows spared whose hits were not read (no match among them)
+    if plan.incremental and not every_hit:
+        # the previous hits of the rows whose hits this run works out or compares, of
+        # the rows gone from the book, and of the rows spared with a match
+        present = {row.key for row in rows}
+        wanted = bars.keys() | rescored | (plan.earlier.keys() - present)
+        wanted |= {r.key for r in unread if any(e[3] for e in plan.earlier.get(r.key, ()))}
+        assert plan.previous is not None  # an incremental run follows one
+        plan.previous_hits = load_hits(store, plan.previous.id, wanted)
+        for row in unread:
+            if row.key in plan.previous_hits:
+                hits.extend(_kept_hits(row, plan.previous_hits[row.key]))
+            else:
+                unread_hits += len(plan.earlier.get(row.key, ()))
+    for row, reworked_hits in reworked:
+        previous = plan.previous_hits.get(row.key, [])
+        hits.extend(_rescored_hits(row, previous, reworked_hits, limit))
+    if reworked:  # in the book's order again (stable: each row's hits stay in order)
+        order = {row.key: number for number, row in enumerate(rows)}
+        hits.sort(key=lambda h: order[h.row_key])
     hits, gone = _compare(hits, plan.previous_hits)
     record_ = RunRecord(
         id=0,
@@ -304,7 +343,7 @@ def _run_portfolio(
         rows_full=len(bars),
         rows_incremental=len(rows) - len(bars),
         errors=len(problems),
-        hits=len(hits),
+        hits=len(hits) + unread_hits,
         matches=sum(h.match for h in hits),
         new_hits=sum(h.status == "new" for h in hits),
         changed_hits=sum(h.status == "changed" for h in hits),
@@ -320,7 +359,15 @@ def _run_portfolio(
             )
         )
         _keep_sounds(plan, rows, bars, screener)
+    if not every_hit:
+        hits = [h for h in hits if h.status in ("new", "changed")]
     return RunResult(record_, hits, gone, problems, alerts=raised)
+
+
+def _kept_hits(row: PortfolioRow, previous: list[RunHit]) -> Iterator[RunHit]:
+    """A spared row's previous hits, with the row's id as it is now (`_compare` gives
+    them their status)."""
+    return (h if h.row_id == row.row_id else replace(h, row_id=row.row_id) for h in previous)
 
 
 def _spared(
@@ -329,15 +376,16 @@ def _spared(
     """Which rows need not be screened again (new and changed rows always are); the
     spared rows whose pools gained or lost names go into `moved`."""
     spared = []
+    earlier = plan.earlier
     for row in rows:
         verdict = None
         if plan.incremental and row.since_version <= version:
-            previous = plan.previous_hits.get(row.key, ())
+            previous = earlier.get(row.key, ())
             verdict = plan.scope.check(
                 row.query,
-                {h.entity_id: h.matched_name for h in previous},
+                {e[0]: e[1] for e in previous},
                 plan.screened.get(row.key),
-                {h.entity_id: h.score for h in previous},
+                {e[0]: e[2] for e in previous},
             )
         spared.append(verdict)
         if verdict is not None and verdict.screened != plan.screened.get(row.key, verdict.screened):
@@ -367,13 +415,16 @@ def run_portfolios(
     full: bool = False,
     progress: ReporterFactory | None = None,
     workers: int = 1,
+    every_hit: bool = True,
 ) -> list[RunResult]:
-    """Run the given portfolios, or every portfolio."""
+    """Run the given portfolios, or every portfolio (`every_hit`: as `run_portfolio`)."""
     chosen = list(portfolios) if portfolios is not None else list_portfolios(store)
     if not chosen:
         raise MonitorError("no portfolios yet: add one with `clearance monitor add NAME FILE`")
     return [
-        run_portfolio(store, screener, p, full=full, progress=progress, workers=workers)
+        run_portfolio(
+            store, screener, p, full=full, progress=progress, workers=workers, every_hit=every_hit
+        )
         for p in chosen
     ]
 
@@ -404,13 +455,14 @@ def _plan(
     threshold: float,
     limit: int,
     full: bool,
+    every_hit: bool,
 ) -> _Plan:
     previous = last_run(store, portfolio)
-    earlier = load_hits(store, previous.id) if previous else {}
     everything = NoListChange()
 
     def whole(reason: str) -> _Plan:
         sounds = BookSounds(sounds_path(store.home, portfolio.id), scorer_version(), {})
+        earlier = load_hits(store, previous.id) if previous else {}
         return _Plan(False, reason, everything, previous, earlier, sounds=sounds)
 
     if full:
@@ -421,13 +473,23 @@ def _plan(
         return whole(f"scorer changed since run {previous.id} ({previous.scorer})")
     if previous.threshold != threshold or previous.hit_limit != limit:
         return whole(f"threshold or hit limit changed since run {previous.id}")
+    # what the checks need of every row's previous hits; the hits themselves, where
+    # every hit is returned
+    every = load_hits(store, previous.id) if every_hit else {}
+    earlier = (
+        {key: [_earlier(h) for h in found] for key, found in every.items()}
+        if every_hit
+        else load_earlier(store, previous.id)
+    )
     rows_note = (
         f"portfolio version {previous.portfolio_version} → {portfolio.version}"
         if portfolio.version != previous.portfolio_version
         else "portfolio unchanged"
     )
     if previous.snapshot_id == snapshot_id:
-        return _Plan(True, f"{rows_note}; lists unchanged", everything, previous, earlier)
+        return _Plan(
+            True, f"{rows_note}; lists unchanged", everything, previous, every, earlier=earlier
+        )
     change = list_change(store, previous.snapshot_id, snapshot_id)
     sounds = BookSounds.load(store.home, portfolio.id, scorer_version())
     scope = ListScope(
@@ -440,7 +502,7 @@ def _plan(
     )
     screened = load_screened(store, portfolio, parties=scope.reads_parties)
     reason = f"{rows_note}; {scope.reason}"
-    return _Plan(True, reason, scope, previous, earlier, screened, sounds)
+    return _Plan(True, reason, scope, previous, every, earlier, screened, sounds)
 
 
 def _keep_sounds(
@@ -778,8 +840,11 @@ def last_run(store: Store, portfolio: Portfolio) -> RunRecord | None:
     return None if found is None else _run_record(found, portfolio.name)
 
 
-def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
-    """A run's hits in row-key and rank order (with the hits that were gone, unless not asked)."""
+def run_hits(
+    store: Store, run_id: int, *, gone: bool = True, keys: Collection[str] | None = None
+) -> list[RunHit]:
+    """A run's hits in row-key and rank order (with the hits that were gone, unless not
+    asked; of the rows `keys` only, if given)."""
     c = t.hits.c
     query = select(
         c.row_key, c.row_id, c.query, c.entity_id, c.dataset, c.schema, c.caption, c.lists,
@@ -787,6 +852,8 @@ def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
     ).where(c.run_id == run_id)  # fmt: skip
     if not gone:
         query = query.where(c.status != "gone")
+    if keys is not None:
+        query = query.where(c.row_key.in_(keys))
     # a monitoring run reads its previous run's hits, a hundred thousand for a large
     # book: rows are unpacked as tuples, and the few distinct list sets decoded once
     lists: dict[str, tuple[str, ...]] = {}
@@ -806,9 +873,38 @@ def run_hits(store: Store, run_id: int, *, gone: bool = True) -> list[RunHit]:
     ]  # fmt: skip
 
 
-def load_hits(store: Store, run_id: int) -> dict[str, list[RunHit]]:
-    """A run's hits (not those gone) by row key, in rank order."""
+def load_hits(
+    store: Store, run_id: int, keys: Collection[str] | None = None
+) -> dict[str, list[RunHit]]:
+    """A run's hits (not those gone) by row key, in rank order (of the rows `keys` only,
+    if given)."""
     grouped: dict[str, list[RunHit]] = {}
-    for hit in run_hits(store, run_id, gone=False):
-        grouped.setdefault(hit.row_key, []).append(hit)
+    chunks: Iterator[list[str] | None] = iter([None]) if keys is None else _batches(keys)
+    for chunk in chunks:
+        for hit in run_hits(store, run_id, gone=False, keys=chunk):
+            grouped.setdefault(hit.row_key, []).append(hit)
+    return grouped
+
+
+#: what a row's check needs of one of its previous hits: entity id, matched name,
+#: score, and whether it is a match
+Earlier = tuple[str, str, float, bool]
+
+
+def _earlier(hit: RunHit) -> Earlier:
+    return hit.entity_id, hit.matched_name, hit.score, hit.match
+
+
+def load_earlier(store: Store, run_id: int) -> dict[str, list[Earlier]]:
+    """A run's hits (not those gone) by row key, as much as a check needs of them: an
+    incremental run reads a large book's hits this way, several times faster than
+    the whole hits, and the whole hits of the few rows it works out."""
+    c = t.hits.c
+    query = select(c.row_key, c.entity_id, c.matched_name, c.score, c.match).where(
+        c.run_id == run_id, c.status != "gone"
+    )
+    grouped: dict[str, list[Earlier]] = {}
+    with store.engine.connect() as conn:
+        for key, entity_id, matched_name, score, match in conn.execute(query):
+            grouped.setdefault(key, []).append((entity_id, matched_name, float(score), bool(match)))
     return grouped
