@@ -1,4 +1,4 @@
-"""`probe` with the deletion keys' prefixes finds exactly what it finds without them.
+"""`probe` with the deletion keys' beginnings and endings finds exactly what it finds without them.
 
 The pruned search stops once the letters before a deletion are no key's
 prefix; these tests hold it to the unpruned one on the words of OFAC's SDN
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from clearance.index.build import lookup_index
-from clearance.matching.candidates import fuzzy_prefixes, probe
+from clearance.matching.candidates import fuzzy_edges, probe
 from clearance.names import normalize_name
 
 #: how many SDN entries give words to each index
@@ -58,23 +58,24 @@ def test_pruned_probe_finds_what_the_full_search_finds(
 ) -> None:
     words, queries = words_and_queries
     index = lookup_index(words, abjad=set())
-    prefixes = fuzzy_prefixes(index)
+    edges = fuzzy_edges(index)
     known = set(words[: len(words) // 2])  # half unknown: those get two-deletion keys
     found = 0
     for token, script in queries:
         expected = probe(index, token, script, known)
-        assert probe(index, token, script, known, prefixes) == expected, token
+        assert probe(index, token, script, known, edges) == expected, token
         found += bool(expected)
     # the queries reach words both ways: the comparison is not between empty sets
     assert len(queries) // 4 < found < len(queries)
 
 
-def test_prefixes_hold_every_deletion_key_and_its_beginnings_by_its_length(
+def test_edges_hold_every_deletion_keys_beginnings_and_endings_by_its_length(
     words_and_queries: tuple[list[str], list[tuple[str, str]]],
 ) -> None:
     index = lookup_index(words_and_queries[0][:50], abjad=set())
-    prefixes = fuzzy_prefixes(index)
-    assert prefixes.keys() == {len(key) for key in index.fuzzy}
-    assert all("" in found for found in prefixes.values())
+    edges = fuzzy_edges(index)
+    assert edges.keys() == {len(key) for key in index.fuzzy}
+    assert all("" in starts and "" in ends for starts, ends in edges.values())
     for key in index.fuzzy:
-        assert all(key[:i] in prefixes[len(key)] for i in range(len(key) + 1))
+        starts, ends = edges[len(key)]
+        assert all(key[:i] in starts and key[i:] in ends for i in range(len(key) + 1))

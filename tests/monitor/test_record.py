@@ -105,3 +105,48 @@ def test_a_run_pauses_the_collector_and_leaves_it_as_it_found_it(
         result = run_portfolio(store, screener_of(store), get_portfolio(store, "book"))
         assert result.record.incremental
     assert checking == [False, False] and gc.isenabled()
+
+
+def test_a_run_returning_its_changes_only_stores_every_hit_and_offers_the_changes(
+    any_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`every_hit=False` (as `clearance monitor run`): the run reads few of the previous
+    hits, returns the new and changed ones, and stores every hit as a full re-screen
+    gives it. Alerts are offered for the matches that may raise or re-open one: not
+    for a hit as it was on an entity the lists left as they were."""
+    publish(any_store, [JANE, OMAR, SAM], "v1")
+    rows = [("C1", "Jane Roe"), ("C2", "Omar Haddad"), ("C3", "Samira Nasser"), ("C4", "Ann Bee")]
+    save_portfolio(any_store, "book", write_book(tmp_path / "book.csv", rows))
+    run_portfolio(any_store, screener_of(any_store), get_portfolio(any_store, "book"))
+    publish(any_store, [JANE, OMAR_RESPELT, SAM], "v2")
+    save_portfolio(any_store, "book", write_book(tmp_path / "book2.csv", rows[1:]))
+    offered: list[run_module.RunHit] = []
+    alerts = run_module.monitor_alerts
+
+    def offer(*args: Any, **kwargs: Any) -> Any:
+        offered.extend(args[3])
+        return alerts(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "monitor_alerts", offer)
+    portfolio = get_portfolio(any_store, "book")
+    # (the reference first: its statuses are against the run before, as the run's are)
+    reference = run_portfolio(any_store, screener_of(any_store), portfolio, full=True, record=False)
+    changed = run_portfolio(any_store, screener_of(any_store), portfolio, every_hit=False)
+
+    def seen(hits: list[run_module.RunHit]) -> list[tuple[object, ...]]:
+        return sorted((h.row_key, h.entity_id, h.score, h.matched_name, h.status) for h in hits)
+
+    assert changed.record.incremental
+    assert seen(run_hits(any_store, changed.record.id, gone=False)) == seen(reference.hits)
+    assert seen(changed.hits) == seen(reference.changes[: len(changed.hits)])
+    assert seen(changed.gone) == seen(reference.gone) and changed.gone
+    assert (changed.record.hits, changed.record.matches) == (
+        reference.record.hits,
+        reference.record.matches,
+    )
+    touched = {OMAR.id}
+    matches = [h for h in reference.hits if h.match]
+    assert matches and any(h.status == "same" and h.entity_id not in touched for h in matches)
+    assert seen(offered) == seen(
+        [h for h in matches if h.status != "same" or h.entity_id in touched]
+    )

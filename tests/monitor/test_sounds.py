@@ -16,7 +16,7 @@ from clearance.index.build import lookup_index
 from clearance.matching.candidates import (
     SoundKeys,
     _query_keys,
-    fuzzy_prefixes,
+    fuzzy_edges,
     probe,
     sound_keys,
 )
@@ -162,11 +162,11 @@ def test_a_sounds_file_that_cannot_be_trusted_is_ignored_and_replaced(
 def test_probing_by_given_sound_keys_finds_what_probing_makes_them_for() -> None:
     words = ["haddad", "omar", "nasser", "samira", "abdulrahman", "muhammad", "tchaikovsky"]
     index = lookup_index(words, {"muhammad"})
-    prefixes = fuzzy_prefixes(index)
+    edges = fuzzy_edges(index)
     for token in ["hadad", "omer", "nassr", "mhmd", "abdulrakhman", "chaikovskiy", "zz", "o"]:
         for script in ("Latin", "Arabic"):
-            made = probe(index, token, script, set(words), prefixes)
-            assert probe(index, token, script, set(words), prefixes, sound_keys(token)) == made
+            made = probe(index, token, script, set(words), edges)
+            assert probe(index, token, script, set(words), edges, sound_keys(token)) == made
 
 
 def test_a_run_whose_sounds_cannot_be_written_is_recorded_all_the_same(

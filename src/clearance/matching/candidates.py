@@ -159,40 +159,45 @@ def sound_keys(token: str, cached: bool = False) -> SoundKeys:
     return (sound[0](token), sound[1](token), sound[2](token))
 
 
+#: by key length: every beginning and every ending of the deletion keys that long
+Edges = Mapping[int, tuple[Container[str], Container[str]]]
+
+
 def probe(
     index: ScreeningIndex,
     token: str,
     script: str,
     known: Container[str],
-    prefixes: Mapping[int, Container[str]] | None = None,
+    edges: Edges | None = None,
     sounds: SoundKeys | None = None,
 ) -> set[int]:
     """The index tokens the query token's exact, deletion, skeleton, folded and
     consonant keys find, before they are compared with it (`sounds`: the token's
     `SoundKeys`, when already made).
 
-    `prefixes` (`fuzzy_prefixes` of a small look-up index): every prefix of its
-    deletion keys, by the keys' length. A deletion key of the token starts with
-    the letters before the first letter taken out, and can only be a key as long
-    as itself, so once those letters begin no such key, no later deletion can
-    find anything: the search stops there, finding the same tokens. Against the
-    few words of a list change, a long unknown token's hundred two-deletion keys
-    then shrink to a handful."""
+    `edges` (`fuzzy_edges` of a small look-up index): every beginning and ending
+    of its deletion keys, by the keys' length. A deletion key of the token starts
+    with the letters before the first letter taken out and ends with those after
+    the last, and can only be a key as long as itself: where those letters begin
+    or end no such key, it is not looked up, and the search stops where no later
+    one can begin one, finding the same tokens. Against the few words of a list
+    change, a long unknown token's hundred two-deletion keys then shrink to a
+    handful, most often to none."""
     fuzzy = index.fuzzy
     ids: set[int] = set(fuzzy.get(token, ()))
     length = len(token)
     if length >= MIN_FUZZY_LENGTH:
-        if prefixes is None:
+        if edges is None:
             for key in deletions(token):
                 found = fuzzy.get(key)
                 if found:
                     ids.update(found)
         else:
-            shorter = prefixes.get(length - 1)
+            shorter = edges.get(length - 1)
             if shorter is not None:
-                _pruned_deletions(fuzzy, token, shorter, ids)
+                _pruned_deletions(fuzzy, token, shorter[0], shorter[1], ids)
         if length >= TWO_EDIT_LENGTH and token not in known:
-            if prefixes is None:
+            if edges is None:
                 # an unknown long token may be two edits from a listed one ("kaesrsky"):
                 # each pair of positions taken out once (the deletions of its deletions,
                 # without making each of them twice)
@@ -203,14 +208,14 @@ def probe(
                         if found:
                             ids.update(found)
             else:
-                shortest = prefixes.get(length - 2)
+                shortest = edges.get(length - 2)
                 if shortest is not None:
-                    _pruned_two_deletions(fuzzy, token, shortest, ids)
+                    _pruned_two_deletions(fuzzy, token, shortest[0], shortest[1], ids)
     if sounds is None:
-        # Against a small index (`prefixes` given: monitoring's probe of each distinct
-        # key of a book, once) the sound keys are made without their caches, which would
+        # Against a small index (`edges` given: monitoring's probe of each distinct key
+        # of a book, once) the sound keys are made without their caches, which would
         # only fill up with keys never asked again and push out the listed names' own.
-        sound = _SOUND_KEYS if prefixes is None else _SOUND_KEYS_ONCE
+        sound = _SOUND_KEYS if edges is None else _SOUND_KEYS_ONCE
         skeleton_key, consonants = sound[0](token), sound[2](token)
         folded = sound[1](token) if length >= MIN_FUZZY_LENGTH else ""
     else:
@@ -227,20 +232,36 @@ def probe(
     return ids
 
 
-def fuzzy_prefixes(index: ScreeningIndex) -> dict[int, frozenset[str]]:
-    """Key length -> every prefix of the index's deletion keys of that length (for
-    `probe`; worth it on small indexes)."""
-    by_length: dict[int, set[str]] = {}
+def fuzzy_edges(index: ScreeningIndex) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """Key length -> every beginning and every ending of the index's deletion keys of
+    that length (for `probe`; worth it on small indexes)."""
+    starts: dict[int, set[str]] = {}
+    ends: dict[int, set[str]] = {}
     for key in index.fuzzy:
-        by_length.setdefault(len(key), set()).update(key[:i] for i in range(len(key) + 1))
-    return {length: frozenset(found) for length, found in by_length.items()}
+        size = len(key)
+        starts.setdefault(size, set()).update(key[:i] for i in range(size + 1))
+        ends.setdefault(size, set()).update(key[i:] for i in range(size + 1))
+    return {size: (frozenset(starts[size]), frozenset(ends[size])) for size in starts}
+
+
+def _first_cut(token: str, ends: Container[str]) -> int:
+    """The first letter whose deletion leaves an ending some key has: the letters after
+    a deletion end the key, and any ending of a key is itself ended by shorter ones."""
+    first = len(token) - 1
+    while first > 0 and token[first:] in ends:
+        first -= 1
+    return first
 
 
 def _pruned_deletions(
-    fuzzy: dict[str, Sequence[int]], token: str, prefixes: Container[str], ids: set[int]
+    fuzzy: dict[str, Sequence[int]],
+    token: str,
+    starts: Container[str],
+    ends: Container[str],
+    ids: set[int],
 ) -> None:
-    for i in range(len(token)):
-        if token[:i] not in prefixes:
+    for i in range(_first_cut(token, ends), len(token)):
+        if token[:i] not in starts:
             return  # every deletion from here on starts with token[:i]
         found = fuzzy.get(token[:i] + token[i + 1 :])
         if found:
@@ -248,16 +269,21 @@ def _pruned_deletions(
 
 
 def _pruned_two_deletions(
-    fuzzy: dict[str, Sequence[int]], token: str, prefixes: Container[str], ids: set[int]
+    fuzzy: dict[str, Sequence[int]],
+    token: str,
+    starts: Container[str],
+    ends: Container[str],
+    ids: set[int],
 ) -> None:
     length = len(token)
-    for i in range(length):
+    first = _first_cut(token, ends)  # where the second deletion may be, at the earliest
+    for i in range(length - 1):
         head = token[:i]
-        if head not in prefixes:
+        if head not in starts:
             return
-        for j in range(i + 1, length):
+        for j in range(max(i + 1, first), length):
             start = head + token[i + 1 : j]
-            if start not in prefixes:
+            if start not in starts:
                 break  # every later second deletion keeps this start
             found = fuzzy.get(start + token[j + 1 :])
             if found:

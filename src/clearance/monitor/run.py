@@ -352,16 +352,30 @@ def _run_portfolio(
     raised = 0
     if record:
         record_ = _record(store, portfolio, record_, hits, gone, bars, moved, rescored)
-        # cases: match hits raise alerts (not for pairs open, or decided on this entity version)
+        # cases: match hits raise alerts (not for pairs open, or decided on this entity
+        # version); after an incremental run, a hit as it was on an entity the lists left
+        # as it was raises nothing either way, so only the others are offered
+        offered = hits
+        if plan.incremental:
+            scope = plan.scope
+            touched = scope.change.entities if isinstance(scope, ListScope) else frozenset()
+            offered = worth_offering(hits, touched)
         raised = len(
             monitor_alerts(
-                store, portfolio.name, rows, hits, run_id=record_.id, snapshot_id=snapshot_id
+                store, portfolio.name, rows, offered, run_id=record_.id, snapshot_id=snapshot_id
             )
         )
         _keep_sounds(plan, rows, bars, screener)
     if not every_hit:
         hits = [h for h in hits if h.status in ("new", "changed")]
     return RunResult(record_, hits, gone, problems, alerts=raised)
+
+
+def worth_offering(hits: list[RunHit], touched: Collection[str]) -> list[RunHit]:
+    """The match hits of an incremental run that may raise or re-open an alert: new and
+    changed ones, and those on entities the list change `touched` (a programme added
+    re-opens a cleared alert without moving the score)."""
+    return [h for h in hits if h.match and (h.status != "same" or h.entity_id in touched)]
 
 
 def _kept_hits(row: PortfolioRow, previous: list[RunHit]) -> Iterator[RunHit]:
@@ -377,16 +391,17 @@ def _spared(
     spared rows whose pools gained or lost names go into `moved`."""
     spared = []
     earlier = plan.earlier
+    none: dict[str, Any] = {}  # (most rows had no hit: one empty mapping, never changed)
     for row in rows:
         verdict = None
         if plan.incremental and row.since_version <= version:
-            previous = earlier.get(row.key, ())
-            verdict = plan.scope.check(
-                row.query,
-                {e[0]: e[1] for e in previous},
-                plan.screened.get(row.key),
-                {e[0]: e[2] for e in previous},
+            previous = earlier.get(row.key)
+            names, scores = (
+                ({e[0]: e[1] for e in previous}, {e[0]: e[2] for e in previous})
+                if previous
+                else (none, none)
             )
+            verdict = plan.scope.check(row.query, names, plan.screened.get(row.key), scores)
         spared.append(verdict)
         if verdict is not None and verdict.screened != plan.screened.get(row.key, verdict.screened):
             moved[row.key] = verdict.screened

@@ -72,7 +72,7 @@ from typing import NamedTuple, Protocol
 from clearance.batch.queries import RawQuery, parse_row, schema_of
 from clearance.diff import snapshot_changes
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
-from clearance.index.build import EntityInfo, NameEntry, lookup_index
+from clearance.index.build import UNKNOWN_TOKEN_SHARE, EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
     ANY_CHANGE,
     COVER_FLOOR,
@@ -84,7 +84,7 @@ from clearance.matching.candidates import (
     SoundKeys,
     _query_keys,
     _splits,
-    fuzzy_prefixes,
+    fuzzy_edges,
     party_key,
     probe,
     rank_value,
@@ -255,16 +255,16 @@ class _Concerned:
             position = index.names.rows[name_id][_NAME_ENTITY]
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
         self.positions = {entity_id: position for position, entity_id in self.owner.values()}
-        self._prefixes: dict[int, frozenset[str]] | None = None
+        self._edges: dict[int, tuple[frozenset[str], frozenset[str]]] | None = None
 
     @property
-    def prefixes(self) -> dict[int, frozenset[str]]:
+    def edges(self) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
         """For `probe` against this side alone, which few keys need (`_SharedProbes`).
         Made on first use and kept by hand: mypyc compiles this class, and a compiled
         class does not keep what `functools.cached_property` makes."""
-        if self._prefixes is None:
-            self._prefixes = fuzzy_prefixes(self.lookup)
-        return self._prefixes
+        if self._edges is None:
+            self._edges = fuzzy_edges(self.lookup)
+        return self._edges
 
     def credits(
         self,
@@ -277,10 +277,10 @@ class _Concerned:
         index alone (for the few names `ListScope._others` asks about; `known`: the
         full index's tokens; `sounds`: the keys' `SoundKeys` the row's check made)."""
         script = query.script
-        lookup, prefixes = self.lookup, self.prefixes
+        lookup, edges = self.lookup, self.edges
         reached = []
         for key in keys:
-            found = probe(lookup, key, script, known, prefixes, sounds.get(key))
+            found = probe(lookup, key, script, known, edges, sounds.get(key))
             reached.append(similarities(lookup, key, script, found))
         return self.weights(query, keys, reached)
 
@@ -326,7 +326,7 @@ class _Concerned:
         if bar.ranked > RANKED_POOL and edge == math.inf:
             return None  # its edge is not known (moved by a change, or a bar kept before edges)
         index = self.index
-        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        query_weight = _query_weight(index, query.tokens)
         best, floor, rank_bar = bar.best, bar.floor, bar.rank
         # clearly below the floor, hence below the best too: neither ranked nor near
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
@@ -418,7 +418,7 @@ class _Concerned:
         holds (above the floor and the cover), of parties `allowed`; for a row whose
         `kept` was certain, so none is too close to the floor or the cover to call."""
         index = self.index
-        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        query_weight = _query_weight(index, query.tokens)
         ranks: dict[int, float] = {}
         for name_id, shared in weights.items():
             weight = index.name_weights[name_id]
@@ -428,6 +428,18 @@ class _Concerned:
                 continue
             ranks[name_id] = rank_value(shared, weight)
         return ranks
+
+
+def _query_weight(index: ScreeningIndex, tokens: tuple[str, ...]) -> float:
+    """`sum(index.token_idf(t) for t in tokens)` without a method call per token (this
+    module is compiled, the index's method is not): every row a change reaches asks."""
+    ids, idf = index.token_ids, index.idf
+    unknown = UNKNOWN_TOKEN_SHARE * index.max_idf
+    total = 0.0
+    for token in tokens:
+        token_id = ids.get(token)
+        total += unknown if token_id is None else idf[token_id]
+    return total
 
 
 #: relative difference below which two floats are too close to call
@@ -769,7 +781,12 @@ class ListScope:
                 return None
         scored = bar.scored and bar.scored - before.scored + after.scored
         ranked = bar.ranked - before.ranked + after.ranked
-        moved = bar._replace(scored=scored, ranked=ranked)
+        # (most rows' counts stay: their bar is kept as it is, not copied)
+        moved = (
+            bar
+            if (scored, ranked) == (bar.scored, bar.ranked)
+            else bar._replace(scored=scored, ranked=ranked)
+        )
         # How many names more the cut ranking holds after the change than before, at
         # most and at least: twins ranked on both sides cancel out, a twin ranked on
         # one side only counts as a name level with the edge.
@@ -789,9 +806,13 @@ class ListScope:
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
-            if before.windowed or after.windowed or changed_last or changed_next:
+            if moved.window is not None and (
+                before.windowed or after.windowed or changed_last or changed_next
+            ):
                 moved = moved._replace(window=None)  # no longer known
-            return _Replayed(screened._replace(bar=moved), after.entities, after.names, None, keys)
+            if moved is not bar:
+                screened = screened._replace(bar=moved)
+            return _Replayed(screened, after.entities, after.names, None, keys)
         shift = self._shift(
             normalized, keys, credited, bar, before, after, schema, previous, changed_last
         )
@@ -1008,7 +1029,7 @@ class ListScope:
 
     def _keyed(self, side: int) -> dict[int, list[int]]:
         """`party_key` -> positions in one index, made on first use (kept by hand, as for
-        `_Concerned.prefixes`)."""
+        `_Concerned.edges`)."""
         keyed = self._keyed_positions[side]
         if keyed is None:
             entities = self.concerned[side].index.entities
@@ -1083,7 +1104,7 @@ class _SharedProbes:
         self.sides, self.known, self.sounds = (old, new), known, sounds
         words = {**old.words, **new.words}
         self.both = lookup_index(words, old.abjad | new.abjad)
-        self.prefixes = fuzzy_prefixes(self.both)
+        self.edges = fuzzy_edges(self.both)
         self.flips = frozenset(
             number
             for number, token in enumerate(self.both.tokens)
@@ -1106,7 +1127,7 @@ class _SharedProbes:
             sounds = self.sounds.get(key)
             if sounds is None:
                 sounds = self.sounds[key] = sound_keys(key)
-            ids = probe(self.both, key, script, self.known, self.prefixes, sounds)
+            ids = probe(self.both, key, script, self.known, self.edges, sounds)
             if not ids:  # most keys of a book reach no word of a change
                 found = known[key] = _NOTHING
                 return found
@@ -1114,7 +1135,7 @@ class _SharedProbes:
             reached: list[dict[int, float]] = []
             for side, numbers in zip(self.sides, self.numbers, strict=True):
                 if on_its_own:
-                    own = probe(side.lookup, key, script, self.known, side.prefixes, sounds)
+                    own = probe(side.lookup, key, script, self.known, side.edges, sounds)
                 else:
                     own = {n for i in ids if (n := numbers[i]) >= 0}
                 reached.append(similarities(side.lookup, key, script, own))

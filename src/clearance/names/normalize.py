@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -59,11 +59,12 @@ class NormalizedName:
     tokens: tuple[str, ...]  # the comparable name parts, in order
     script: str  # the script of the original ("Latin", "Han", "Cyrillic", "Mixed", …)
     notes: tuple[str, ...]  # what normalisation did, in words
+    #: the parts without spaces: compares "Hang Zhou" with "Hangzhou" (made once: a
+    #: look-up, each comparison and a monitoring check all ask for it)
+    joined: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def joined(self) -> str:
-        """The parts without spaces: compares "Hang Zhou" with "Hangzhou"."""
-        return "".join(self.tokens)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "joined", "".join(self.tokens))
 
     @property
     def text(self) -> str:
