@@ -13,9 +13,18 @@ from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, wr
 
 from clearance import Screener
 from clearance.ingest import load
-from clearance.matching.candidates import RANKED_POOL, CandidateBar
+from clearance.matching.candidates import RANKED_POOL, CandidateBar, Window
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
-from clearance.monitor.run import RunResult, load_screened, run_hits, run_portfolio, runs
+from clearance.monitor.run import (
+    _WINDOW,
+    RunResult,
+    _packed_window,
+    _unpacked_window,
+    load_screened,
+    run_hits,
+    run_portfolio,
+    runs,
+)
 from clearance.monitor.scope import ListScope, list_change, snapshot_index
 from clearance.names import normalize_name
 from clearance.store.store import Store
@@ -63,6 +72,9 @@ def as_known(bar: CandidateBar, kept: CandidateBar) -> CandidateBar:
     parties it names) unknown too: the next run screens the row where it needs them."""
     if kept.window is None:
         bar = bar._replace(window=None)
+    elif bar.window is not None and not kept.window.further:
+        near = bar.window._replace(second=0, beyond=math.inf, beyond_clear=False, further=False)
+        bar = bar._replace(window=near)
     if kept.parties is None:
         bar = bar._replace(parties=None)
     return bar
@@ -371,3 +383,40 @@ def test_a_row_whose_cut_ranking_gained_a_name_is_spared_then_screened_when_need
             else:  # a name reaches the row and its edge is not known: screened again
                 assert incremental.record.rows_full == 1
                 assert bar == fresh
+
+
+def test_a_row_whose_candidates_two_parties_left_is_spared_and_its_window_stored(
+    tmp_path: Path,
+) -> None:
+    """Two listed parties leave the twenty candidates of a row: the window a full run
+    stored names the party after the first one left out, and the run after the change
+    follows both, spares the row and gives what a full re-screen gives."""
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        first = _ladder_list(tmp_path / "0" / "list.csv", {})
+        assert load(store, "ladder", [first]).status == "activated"
+        rows = [("C1", "Petrov"), ("C2", "Zyxwv Qqq")]
+        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+        portfolio = get_portfolio(store, "book")
+        key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
+        run_portfolio(store, Screener.open(home), portfolio)
+        window = load_screened(store, portfolio)[key].bar.window
+        assert window is not None and window.further and window.second != 0
+        moved = _ladder_list(tmp_path / "1" / "list.csv", {3: 30, 7: 31})
+        assert load(store, "ladder", [moved]).status == "activated"
+        screener = Screener.open(home)
+        reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+        incremental = run_portfolio(store, screener, portfolio)
+        assert_same(incremental, reference)
+        assert incremental.record.rows_full == 0
+        bar = load_screened(store, portfolio)[key].bar
+        assert bar.rank == screener.screen_with_bar("Petrov")[1].rank
+
+
+def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -> None:
+    window = Window(20, 11, -3.0, 12, -2.5, True, False)
+    assert not window.further
+    assert _unpacked_window(_WINDOW.pack(20, 11, -3.0, 12, -2.5, 1)) == window
+    further = window._replace(second=13, beyond=-2.0, beyond_clear=True, further=True)
+    assert _unpacked_window(_packed_window(further)) == further
+    assert _unpacked_window(_packed_window(window)) == window

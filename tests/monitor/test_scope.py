@@ -110,6 +110,9 @@ def fresh(
     kept = spared.screened.bar
     if kept.window is None:
         bar = bar._replace(window=None)
+    elif bar.window is not None and not kept.window.further:
+        near = bar.window._replace(second=0, beyond=math.inf, beyond_clear=False, further=False)
+        bar = bar._replace(window=near)
     if kept.parties is None:
         bar = bar._replace(parties=None)
     if kept.ranked > RANKED_POOL and kept.edge == math.inf:
@@ -577,6 +580,33 @@ def test_a_name_entering_or_leaving_a_cut_ranking_after_its_candidates_spares_th
     again = ListChange(1, 2, frozenset({"test:later"}), frozenset(), frozenset())
     next_scope = ListScope(new.index, later, again, later.default_threshold, LIMIT)
     assert next_scope.check(RawQuery("Petrov Ivanov", "", "", ""), {}, spared.screened) is None
+
+
+@pytest.mark.parametrize("moved", [(3, 7), (19, 20)])
+def test_two_parties_leaving_the_candidates_are_followed_by_the_window(
+    moved: tuple[int, int],
+) -> None:
+    """Two of the twenty-six "Petrov" parties get thirty words more: both leave the
+    twenty candidates (the last one taken among them, in the second case), the first
+    two parties left out come in, and the bar goes down to the party after them. The
+    window names that far: the row is spared, with a screening's answers and bar."""
+    rng = random.Random(sum(moved))
+    background = unrelated(rng, 300)
+    parties = [ladder(rng, n) for n in range(1, 27)]
+    old = Screener.from_entities(background + parties, snapshot="old")
+    changed = {
+        f"test:ladder-{n}": replace(ladder(rng, 30 + n), id=f"test:ladder-{n}") for n in moved
+    }
+    new = Screener.from_entities(
+        background + [changed.get(p.id, p) for p in parties], snapshot="new"
+    )
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    assert set(changed) <= set(old.candidates("Petrov"))
+    before, spared = checked(scope, old, "Petrov")
+    assert spared is not None and spared.screened.shifted
+    assert fresh(new, "Petrov", spared) == now(before, spared)
+    assert set(changed).isdisjoint(new.candidates("Petrov"))
 
 
 @pytest.mark.parametrize("respelt", [5, 21, 27])

@@ -58,7 +58,12 @@ class Window(NamedTuple):
     party after it (infinity: none); `low_clear`: no other candidate has a name
     ranked after the last party's first name (so moving the bar up to it takes
     no name from them); `high_clear`: no candidate has a name ranked between the
-    bar and `after` (so moving the bar down gives them none)."""
+    bar and `after` (so moving the bar down gives them none). Where `further`
+    (windows kept before it are without): `second` the `party_key` of the party
+    whose first name is at `after` (0: none), `beyond` the rank of the first name
+    of the party after that one (infinity: none), and `beyond_clear` no candidate
+    has a name ranked between the bar and `beyond`: what two parties leaving let
+    in, and where the bar then goes."""
 
     size: int
     last: int
@@ -67,6 +72,10 @@ class Window(NamedTuple):
     after: float
     low_clear: bool
     high_clear: bool
+    second: int = 0
+    beyond: float = math.inf
+    beyond_clear: bool = False
+    further: bool = False
 
 
 class CandidateBar(NamedTuple):
@@ -544,15 +553,20 @@ def _window(
     last, last_at, last_rank = taken
     low_clear = all(field(n, 0) == last for n in kept[last_at + 1 :])
     following, after, high_clear = 0, math.inf, True
+    second, beyond, beyond_clear = -1, math.inf, True
     if left_out >= 0:
         following = field(ranked[left_out][1], 0)
         for rank, name_id in ranked[left_out + 1 :]:
             entity = field(name_id, 0)
             if entity in entities:
-                high_clear = False
-            elif entity != following and (allowed is None or allowed(entity)):
-                after = rank
-                break
+                if second < 0:
+                    high_clear = False
+                beyond_clear = False
+            elif entity not in (following, second) and (allowed is None or allowed(entity)):
+                if second >= 0:
+                    beyond = rank
+                    break
+                after, second = rank, entity
     return Window(
         len(entities),
         party_key(party_id(last, 0)),
@@ -561,6 +575,10 @@ def _window(
         after,
         low_clear,
         high_clear,
+        party_key(party_id(second, 0)) if second >= 0 else 0,
+        beyond,
+        beyond_clear,
+        True,
     )
 
 

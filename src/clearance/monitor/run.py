@@ -733,24 +733,38 @@ def _unpacked(packed: bytes | None) -> frozenset[int] | None:
     return frozenset(struct.unpack(f"<{len(packed) // 4}I", packed))
 
 
-#: a bar's Window: size, last, last_rank, next, after, and the two flags as bits
+#: a bar's Window as kept before it looked further: size, last, last_rank, next, after,
+#: and the two flags as bits
 _WINDOW = struct.Struct("<HIdIdB")
+#: and since: then second and beyond, and beyond_clear as a third bit
+_FURTHER_WINDOW = struct.Struct("<HIdIdBId")
 
 
 def _packed_window(window: Window | None) -> bytes | None:
     if window is None:
         return None
-    flags = window.low_clear | window.high_clear << 1
-    return _WINDOW.pack(
-        window.size, window.last, window.last_rank, window.next, window.after, flags
-    )
+    flags = window.low_clear | window.high_clear << 1 | window.beyond_clear << 2
+    if not window.further:
+        return _WINDOW.pack(
+            window.size, window.last, window.last_rank, window.next, window.after, flags & 3
+        )
+    return _FURTHER_WINDOW.pack(
+        window.size, window.last, window.last_rank, window.next, window.after, flags,
+        window.second, window.beyond,
+    )  # fmt: skip
 
 
 def _unpacked_window(packed: bytes | None) -> Window | None:
     if packed is None:
         return None
-    size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
-    return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
+    if len(packed) == _WINDOW.size:
+        size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
+        return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
+    size, last, last_rank, following, after, flags, second, beyond = _FURTHER_WINDOW.unpack(packed)
+    return Window(
+        size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),
+        second, beyond, bool(flags & 4), True,
+    )  # fmt: skip
 
 
 def load_screened(

@@ -47,7 +47,9 @@ party entering or leaving a row's candidates, or a changed first party left out
 moving, is then followed without screening (`ListScope._shift`): one entering
 pushes the last party out (which must have had no hit), one leaving lets the
 first party left out in (which must have no hit with any of its names), and
-the bar's rank moves to the new first name left out. A changed party's names
+the bar's rank moves to the new first name left out. The window also names the
+party after the first one left out and where the next one begins, so two
+changed parties leaving are followed too (`ListScope._both_gone`). A changed party's names
 that are not concerned (as they were, or without a reweighed word) are probed
 on their own for such a row: ranked above the bar, they hold its place. Such a
 row's window and the parties its bar names are then stored as unknown, so a
@@ -226,6 +228,9 @@ class _Kept(NamedTuple):
     #: those level with its edge (in or out by a tie)
     unpaired: int = 0
     level: int = 0
+    #: a concerned name is ranked within the part of the window beyond its first party
+    #: left out (`Window.further`)
+    far: bool = False
 
 
 class _Concerned:
@@ -339,7 +344,8 @@ class _Concerned:
         # left out: a name concerned ranked there may change the window
         window = bar.window
         low, high = (window.last_rank, window.after) if window is not None else (0.0, 0.0)
-        windowed = at_bar = tied = False
+        further = window.beyond if window is not None and window.further else high
+        windowed = at_bar = tied = far = False
         for name_id, shared in weights.items():
             if shared < clear:
                 continue
@@ -372,6 +378,7 @@ class _Concerned:
             rank = rank_value(shared, weight)
             if window is not None and (rank > low or _near(rank, low)):
                 windowed = windowed or rank < high or _near(rank, high)
+                far = far or rank < further or _near(rank, further)
             if _near(rank, rank_bar):
                 if bar_party >= 0 and party_key(self.owner[name_id][1]) == bar_party:
                     at_bar = True
@@ -405,6 +412,7 @@ class _Concerned:
             tied,
             unpaired,
             level,
+            far,
         )
 
     def ranks(
@@ -472,7 +480,8 @@ class _Replayed(NamedTuple):
     screened: Screened
     kept: frozenset[str]  # parties concerned among its candidates
     candidates: frozenset[int]  # names concerned surely among them
-    entering: int | None = None  # the position of a party let in for one that left
+    #: the positions of the parties let in for those that left
+    entering: tuple[int, ...] = ()
     keys: list[str] | None = None  # the row's look-up keys
 
 
@@ -482,7 +491,7 @@ class _Shift(NamedTuple):
     rank: float  # the new bar's rank
     kept: frozenset[str]  # parties concerned among the candidates
     names: frozenset[int]  # names of them surely among the candidates (new index)
-    entering: int | None  # the position of a party let in for one that left
+    entering: tuple[int, ...]  # the positions of the parties let in for those that left
 
 
 class ListScope:
@@ -628,7 +637,8 @@ class ListScope:
         if parties is None and self.refeatured:
             return None  # screened before bars named their parties: which it scored is unknown
         normalized = screened.normalized(query) if self.reachable else None
-        entering, keys = None, None
+        entering: tuple[int, ...] = ()
+        keys = None
         if normalized is not None:
             replayed = self._replay(query, normalized, screened, previous)
             if replayed is None:
@@ -639,7 +649,7 @@ class ListScope:
         suspects = kept.union(hit_on)
         if parties is not None and not self.refeatured_keys.isdisjoint(parties):
             suspects = suspects.union(*(self.refeatured[k] for k in parties & self.refeatured_keys))
-        if not suspects and entering is None:
+        if not suspects and not entering:
             return Spared(screened)
         # Comparing names needs only the parts and script the last screening kept; a
         # hit's explanation also tells what normalising did, so for a hit the name is
@@ -648,9 +658,10 @@ class ListScope:
         parsed = parse_row(query, parts)
         # a party the row's candidates take in for one that left: as it is not known
         # which of its names come in, it must have no hit with any of them
-        if entering is not None and self.screener.party_hit(
-            parsed, entering, self.threshold, parts, ()
-        ) != (None, True):
+        if any(
+            self.screener.party_hit(parsed, position, self.threshold, parts, ()) != (None, True)
+            for position in entering
+        ):
             return None
         explained: NormalizedName | None = None
         rescored: dict[str, Hit | None] = {}
@@ -722,10 +733,10 @@ class ListScope:
             normalized.joined in side.joined for side in self.concerned
         ):
             # the usual case: it reaches none
-            return _Replayed(screened, nothing, no_names, None, keys)
+            return _Replayed(screened, nothing, no_names, (), keys)
         credited = self._credits(normalized, keys, found)
         if not credited[0] and not credited[1]:
-            return _Replayed(screened, nothing, no_names, None, keys)
+            return _Replayed(screened, nothing, no_names, (), keys)
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
@@ -806,13 +817,20 @@ class ListScope:
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
-            if moved.window is not None and (
+            window = moved.window
+            if window is not None and (
                 before.windowed or after.windowed or changed_last or changed_next
             ):
                 moved = moved._replace(window=None)  # no longer known
+            elif window is not None and (
+                window.further and (before.far or after.far or window.second in self.party_keys)
+            ):
+                # the ranking beyond the first party left out is no longer known
+                far_off = window._replace(second=0, beyond=math.inf, beyond_clear=False)
+                moved = moved._replace(window=far_off._replace(further=False))
             if moved is not bar:
                 screened = screened._replace(bar=moved)
-            return _Replayed(screened, after.entities, after.names, None, keys)
+            return _Replayed(screened, after.entities, after.names, (), keys)
         shift = self._shift(
             normalized, keys, credited, bar, before, after, schema, previous, changed_last
         )
@@ -851,10 +869,11 @@ class ListScope:
         previous: Collection[str],
         changed_last: bool,
     ) -> _Shift | None:
-        """When one changed party enters or leaves a row's candidates, or the first
-        party left out is a changed one, the bar's window tells what follows: one
-        leaving lets in the first party left out, one entering pushes out the last
-        party taken, and the first party left out moving further down moves the bar.
+        """When one changed party enters or leaves a row's candidates (or two leave:
+        `_both_gone`), or the first party left out is a changed one, the bar's window
+        tells what follows: one leaving lets in the first party left out, one entering
+        pushes out the last party taken, and the first party left out moving further
+        down moves the bar.
         A party that also has names not concerned (as they were, or without a
         reweighed word) is held in place by them where they rank above the bar: then
         only its names among the candidates change. None where that is not certain:
@@ -873,6 +892,8 @@ class ListScope:
                 return None
         elif len(gone) + len(came) == 1:
             (party,) = gone | came
+        elif len(gone) == 2 and not came:
+            return self._both_gone(query, credited, bar, after, schema, previous, gone)
         else:
             return None
         if party in previous:
@@ -890,7 +911,7 @@ class ListScope:
             others, weights, held = found
             if held.entities:  # a candidate before and after: only its names change
                 kept = after.entities | held.entities
-                return _Shift(bar.rank, kept, after.names | held.names, None)
+                return _Shift(bar.rank, kept, after.names | held.names, ())
             other_ranks = others.ranks(query, weights, bar, allowed)
             other_names = frozenset(other_ranks)
         full = bar.rank != math.inf  # a party was left out
@@ -903,10 +924,10 @@ class ListScope:
         def owner(name_id: int) -> str:
             return party if name_id in other_names else new_side.owner[name_id][1]
 
-        entering = None
+        entering: tuple[int, ...] = ()
         if came:
             if window.size < MAX_CANDIDATES:
-                return _Shift(bar.rank, taken, after.names, None)  # there was room for one
+                return _Shift(bar.rank, taken, after.names, ())  # there was room for one
             if changed_last or not window.low_clear:
                 return None  # the last party taken may not rank where it did
             if any(party_key(e) == window.last for e in previous):
@@ -923,14 +944,17 @@ class ListScope:
             if any(first > rank for first in firsts.values()):
                 return None
         elif gone and not full:
-            return _Shift(bar.rank, taken, after.names, None)  # none was left out to come in
+            return _Shift(bar.rank, taken, after.names, ())  # none was left out to come in
         else:
             # the party that left lets in the first one left out (`entering`), or the
             # first one left out, changed, goes further down: the bar goes down to the
             # first name after it, and the names of the parties taken down to it come in
             old_side = self.concerned[0]
             old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
-            if any(
+            # (where the window names the party after the first one left out, it says
+            # whether that one changed)
+            after_known = window.further and window.second not in self.party_keys
+            if not after_known and any(
                 _near(r, window.after)
                 and not (before.at_bar and party_key(old_side.owner[n][1]) == window.next)
                 for n, r in old_ranks.items()
@@ -939,9 +963,10 @@ class ListScope:
                 # one's own names rank there where the ranking ties)
                 return None
             if gone:
-                entering = self._position(window.next)
-                if entering is None:
+                let_in = self._position(window.next)
+                if let_in is None:
                     return None
+                entering = (let_in,)
             rank = min([window.after, *(r for n, r in ranks.items() if owner(n) not in taken)])
             if not window.high_clear and rank > bar.rank and not _near(rank, bar.rank):
                 return None
@@ -949,6 +974,55 @@ class ListScope:
             n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
         return _Shift(rank, taken, names, entering)
+
+    def _both_gone(
+        self,
+        query: NormalizedName,
+        credited: tuple[dict[int, float], dict[int, float]],
+        bar: CandidateBar,
+        after: _Kept,
+        schema: str | None,
+        previous: Collection[str],
+        gone: frozenset[str],
+    ) -> _Shift | None:
+        """Two changed parties leaving a row's candidates let in the first two parties left
+        out, and the bar goes down to the first name of the party after those. Followed
+        where the window looked that far, neither party that left had a hit or has a name
+        other than concerned ones (so where they rank now is known), the two let in and
+        the party after them did not change, no party concerned comes before the second
+        one let in, and no other candidate has a name between the old bar and the new."""
+        window = bar.window
+        if window is None or not window.further or bar.rank == math.inf:
+            return None
+        if not gone.isdisjoint(previous) or any(
+            party not in self.wholly and self._others(party) is not None for party in gone
+        ):
+            return None
+        if window.next in self.party_keys or window.second in self.party_keys:
+            return None  # a party let in changed
+        if window.second == 0:
+            return None  # one party was left out: no second one to follow
+        old_side, new_side = self.concerned
+        old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
+        if any(_near(r, window.beyond) for r in old_ranks.values()):
+            return None  # the party after the two let in may be a changed one
+        ranks = new_side.ranks(query, credited[1], bar, schema_filter(self.new, schema))
+        taken = after.entities
+        outside = [r for n, r in ranks.items() if new_side.owner[n][1] not in taken]
+        if any(r < window.after or _near(r, window.after) for r in outside):
+            return None  # a party concerned comes in before the second one left out
+        first, second = self._position(window.next), self._position(window.second)
+        if first is None or second is None:
+            return None
+        rank = min([window.beyond, *outside])
+        if not window.beyond_clear and rank > bar.rank and not _near(rank, bar.rank):
+            return None
+        names = frozenset(
+            n
+            for n, r in ranks.items()
+            if new_side.owner[n][1] in taken and r < rank and not _near(r, rank)
+        )
+        return _Shift(rank, taken, names, (first, second))
 
     def _held(
         self,
