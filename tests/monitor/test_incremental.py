@@ -68,8 +68,9 @@ def assert_same(incremental: RunResult, reference: RunResult) -> None:
 
 
 def as_known(bar: CandidateBar, kept: CandidateBar) -> CandidateBar:
-    """A screening's bar, with what the bar a run kept leaves unknown (its window, the
-    parties it names) unknown too: the next run screens the row where it needs them."""
+    """A screening's bar, with what the bar a run kept leaves unknown (its window or the
+    window's part beyond the first party left out, the parties it names) unknown too:
+    the next run screens the row where it needs them."""
     if kept.window is None:
         bar = bar._replace(window=None)
     elif bar.window is not None and not kept.window.further:

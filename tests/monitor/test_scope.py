@@ -104,8 +104,9 @@ def fresh(
     new: Screener, name: str, spared: Spared
 ) -> tuple[list[tuple[object, ...]], CandidateBar]:
     """The row's answers from a screening against the new lists, with the parts of the
-    bar that the spared row's bar leaves unknown (its window, the parties it names)
-    unknown too: a run then screens the row again where it would need them."""
+    bar that the spared row's bar leaves unknown (its window or the window's part beyond
+    the first party left out, the parties it names, a cut ranking's edge) unknown too:
+    a run then screens the row again where it would need them."""
     hits, bar = answers(new, name)
     kept = spared.screened.bar
     if kept.window is None:
