@@ -14,7 +14,7 @@ from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, wr
 from clearance import Screener
 from clearance.ingest import load
 from clearance.matching.candidates import RANKED_POOL, CandidateBar, Window
-from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
+from clearance.monitor.portfolio import Portfolio, get_portfolio, load_rows, save_portfolio
 from clearance.monitor.run import (
     _WINDOW,
     RunResult,
@@ -293,6 +293,33 @@ def _ladder_list(path: Path, words: dict[int, int]) -> Path:
     return path
 
 
+def _one_row_watched(
+    store: Store, tmp_path: Path, dataset: str, listed: Path, name: str
+) -> tuple[Portfolio, str]:
+    """The list `listed` loaded as `dataset`, a book of a row `name` and a row that reaches
+    nothing, and its first run: the portfolio and the key of the row `name`."""
+    assert load(store, dataset, [listed]).status == "activated"
+    rows = [("C1", name), ("C2", "Zyxwv Qqq")]
+    save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
+    portfolio = get_portfolio(store, "book")
+    key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
+    run_portfolio(store, Screener.open(store.home), portfolio)
+    return portfolio, key
+
+
+def _run_after(
+    store: Store, portfolio: Portfolio, dataset: str, listed: Path
+) -> tuple[RunResult, Screener]:
+    """The list changed to `listed`: the incremental run, which gives what a full
+    re-screen gives, and the screener of the new lists."""
+    assert load(store, dataset, [listed]).status == "activated"
+    screener = Screener.open(store.home)
+    reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+    incremental = run_portfolio(store, screener, portfolio)
+    assert_same(incremental, reference)
+    return incremental, screener
+
+
 def test_a_row_whose_candidates_one_party_left_is_spared_then_screened_when_needed(
     tmp_path: Path,
 ) -> None:
@@ -300,24 +327,13 @@ def test_a_row_whose_candidates_one_party_left_is_spared_then_screened_when_need
     row's window and spares the row, storing the new rank and forgetting what it no
     longer knows (the window, the parties scored). After a second such change the
     row is screened again. Both runs equal full re-screens."""
-    home = tmp_path / "home"
-    with Store.open(home) as store:
-        assert load(store, "ladder", [_ladder_list(tmp_path / "0" / "list.csv", {})]).status == (
-            "activated"
-        )
-        rows = [("C1", "Petrov"), ("C2", "Zyxwv Qqq")]
-        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
-        portfolio = get_portfolio(store, "book")
-        key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
-        run_portfolio(store, Screener.open(home), portfolio)
+    with Store.open(tmp_path / "home") as store:
+        first = _ladder_list(tmp_path / "0" / "list.csv", {})
+        portfolio, key = _one_row_watched(store, tmp_path, "ladder", first, "Petrov")
         assert load_screened(store, portfolio)[key].bar.window is not None
         for step, moved in enumerate(({3: 30}, {3: 30, 24: 1}), start=1):
             listed = _ladder_list(tmp_path / str(step) / "list.csv", moved)
-            assert load(store, "ladder", [listed]).status == "activated"
-            screener = Screener.open(home)
-            reference = run_portfolio(store, screener, portfolio, full=True, record=False)
-            incremental = run_portfolio(store, screener, portfolio)
-            assert_same(incremental, reference)
+            incremental, screener = _run_after(store, portfolio, "ladder", listed)
             bar = load_screened(store, portfolio)[key].bar
             fresh = screener.screen_with_bar("Petrov")[1]
             if step == 1:  # spared: its candidates' new rank, and nothing it does not know
@@ -358,24 +374,14 @@ def test_a_row_whose_cut_ranking_gained_a_name_is_spared_then_screened_when_need
     """A listed party comes into the cut ranking of a row, after its candidates: the run
     spares the row and stores its edge as no longer known. After a second change
     reaching the row it is screened again. Both runs equal full re-screens."""
-    home = tmp_path / "home"
-    with Store.open(home) as store:
+    with Store.open(tmp_path / "home") as store:
         first = _cut_list(tmp_path / "0" / "list.csv", [])
-        assert load(store, "cut", [first]).status == "activated"
-        rows = [("C1", "Petrov Ivanov"), ("C2", "Zyxwv Qqq")]
-        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
-        portfolio = get_portfolio(store, "book")
-        key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
-        run_portfolio(store, Screener.open(home), portfolio)
+        portfolio, key = _one_row_watched(store, tmp_path, "cut", first, "Petrov Ivanov")
         bar = load_screened(store, portfolio)[key].bar
         assert bar.ranked > RANKED_POOL and bar.edge != math.inf
         for step, added in enumerate((["Petrov Vokaze"], ["Petrov Vokaze", "Petrov Ribuna"]), 1):
             listed = _cut_list(tmp_path / str(step) / "list.csv", added)
-            assert load(store, "cut", [listed]).status == "activated"
-            screener = Screener.open(home)
-            reference = run_portfolio(store, screener, portfolio, full=True, record=False)
-            incremental = run_portfolio(store, screener, portfolio)
-            assert_same(incremental, reference)
+            incremental, screener = _run_after(store, portfolio, "cut", listed)
             bar = load_screened(store, portfolio)[key].bar
             fresh = screener.screen_with_bar("Petrov Ivanov")[1]
             if step == 1:  # spared: the edge is no longer known
@@ -392,23 +398,13 @@ def test_a_row_whose_candidates_two_parties_left_is_spared_and_its_window_stored
     """Two listed parties leave the twenty candidates of a row: the window a full run
     stored names the party after the first one left out, and the run after the change
     follows both, spares the row and gives what a full re-screen gives."""
-    home = tmp_path / "home"
-    with Store.open(home) as store:
+    with Store.open(tmp_path / "home") as store:
         first = _ladder_list(tmp_path / "0" / "list.csv", {})
-        assert load(store, "ladder", [first]).status == "activated"
-        rows = [("C1", "Petrov"), ("C2", "Zyxwv Qqq")]
-        save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))
-        portfolio = get_portfolio(store, "book")
-        key = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
-        run_portfolio(store, Screener.open(home), portfolio)
+        portfolio, key = _one_row_watched(store, tmp_path, "ladder", first, "Petrov")
         window = load_screened(store, portfolio)[key].bar.window
         assert window is not None and window.further and window.second != 0
         moved = _ladder_list(tmp_path / "1" / "list.csv", {3: 30, 7: 31})
-        assert load(store, "ladder", [moved]).status == "activated"
-        screener = Screener.open(home)
-        reference = run_portfolio(store, screener, portfolio, full=True, record=False)
-        incremental = run_portfolio(store, screener, portfolio)
-        assert_same(incremental, reference)
+        incremental, screener = _run_after(store, portfolio, "ladder", moved)
         assert incremental.record.rows_full == 0
         bar = load_screened(store, portfolio)[key].bar
         assert bar.rank == screener.screen_with_bar("Petrov")[1].rank
