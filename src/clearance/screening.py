@@ -180,6 +180,10 @@ def entity_filter(index: ScreeningIndex, query: Query) -> Allowed | None:
     return schema_filter(index, query.schema, query.datasets)
 
 
+#: where an entity's stored row holds its schema and dataset (`schema_filter`)
+_SCHEMA_AT, _DATASET_AT = EntityInfo._fields.index("schema"), EntityInfo._fields.index("dataset")
+
+
 def schema_filter(
     index: ScreeningIndex, schema: str | None, datasets: frozenset[str] | None = None
 ) -> Allowed | None:
@@ -190,13 +194,12 @@ def schema_filter(
     # the entities' rows as stored: a look-up asks this of every party it ranks, and
     # wrapping each row in its named tuple first cost more than the test itself
     rows = index.entities.rows
-    schema_at, dataset_at = EntityInfo._fields.index("schema"), EntityInfo._fields.index("dataset")
 
     def allowed(position: int) -> bool:
         row = rows[position]
-        if schemata is not None and row[schema_at] not in schemata:
+        if schemata is not None and row[_SCHEMA_AT] not in schemata:
             return False
-        return datasets is None or row[dataset_at] in datasets
+        return datasets is None or row[_DATASET_AT] in datasets
 
     return allowed
 

@@ -303,20 +303,31 @@ def _run_portfolio(
                         bars[row.key] = outcome[1]
     finally:
         report.finish()
-    unread_hits = 0  # hits of rows spared whose hits were not read (no match among them)
+    # entities the list change touched: a hit on one may re-open an alert unchanged
+    scope = plan.scope
+    touched = scope.change.entities if isinstance(scope, ListScope) else frozenset()
+    # hits and matches of rows spared whose hits were not read
+    unread_hits = unread_matches = 0
     if plan.incremental and not every_hit:
         # the previous hits of the rows whose hits this run works out or compares, of
-        # the rows gone from the book, and of the rows spared with a match
+        # the rows gone from the book, and of the rows spared with a match on an entity
+        # the change touched (the only spared hits offered for alerts)
         present = {row.key for row in rows}
         wanted = bars.keys() | rescored | (plan.earlier.keys() - present)
-        wanted |= {r.key for r in unread if any(e[3] for e in plan.earlier.get(r.key, ()))}
+        wanted |= {
+            r.key
+            for r in unread
+            if any(e[3] and e[0] in touched for e in plan.earlier.get(r.key, ()))
+        }
         assert plan.previous is not None  # an incremental run follows one
         plan.previous_hits = load_hits(store, plan.previous.id, wanted)
         for row in unread:
             if row.key in plan.previous_hits:
                 hits.extend(_kept_hits(row, plan.previous_hits[row.key]))
             else:
-                unread_hits += len(plan.earlier.get(row.key, ()))
+                earlier = plan.earlier.get(row.key, ())
+                unread_hits += len(earlier)
+                unread_matches += sum(e[3] for e in earlier)
     for row, reworked_hits in reworked:
         previous = plan.previous_hits.get(row.key, [])
         hits.extend(_rescored_hits(row, previous, reworked_hits, limit))
@@ -344,7 +355,7 @@ def _run_portfolio(
         rows_incremental=len(rows) - len(bars),
         errors=len(problems),
         hits=len(hits) + unread_hits,
-        matches=sum(h.match for h in hits),
+        matches=sum(h.match for h in hits) + unread_matches,
         new_hits=sum(h.status == "new" for h in hits),
         changed_hits=sum(h.status == "changed" for h in hits),
         gone_hits=len(gone),
@@ -355,11 +366,7 @@ def _run_portfolio(
         # cases: match hits raise alerts (not for pairs open, or decided on this entity
         # version); after an incremental run, a hit as it was on an entity the lists left
         # as it was raises nothing either way, so only the others are offered
-        offered = hits
-        if plan.incremental:
-            scope = plan.scope
-            touched = scope.change.entities if isinstance(scope, ListScope) else frozenset()
-            offered = worth_offering(hits, touched)
+        offered = _worth_offering(hits, touched) if plan.incremental else hits
         raised = len(
             monitor_alerts(
                 store, portfolio.name, rows, offered, run_id=record_.id, snapshot_id=snapshot_id
@@ -371,7 +378,7 @@ def _run_portfolio(
     return RunResult(record_, hits, gone, problems, alerts=raised)
 
 
-def worth_offering(hits: list[RunHit], touched: Collection[str]) -> list[RunHit]:
+def _worth_offering(hits: list[RunHit], touched: Collection[str]) -> list[RunHit]:
     """The match hits of an incremental run that may raise or re-open an alert: new and
     changed ones, and those on entities the list change `touched` (a programme added
     re-opens a cleared alert without moving the score)."""

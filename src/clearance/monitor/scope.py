@@ -74,7 +74,7 @@ from typing import NamedTuple, Protocol
 from clearance.batch.queries import RawQuery, parse_row, schema_of
 from clearance.diff import snapshot_changes
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
-from clearance.index.build import UNKNOWN_TOKEN_SHARE, EntityInfo, NameEntry, lookup_index
+from clearance.index.build import EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
     ANY_CHANGE,
     COVER_FLOOR,
@@ -331,7 +331,7 @@ class _Concerned:
         if bar.ranked > RANKED_POOL and edge == math.inf:
             return None  # its edge is not known (moved by a change, or a bar kept before edges)
         index = self.index
-        query_weight = _query_weight(index, query.tokens)
+        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
         best, floor, rank_bar = bar.best, bar.floor, bar.rank
         # clearly below the floor, hence below the best too: neither ranked nor near
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
@@ -426,7 +426,7 @@ class _Concerned:
         holds (above the floor and the cover), of parties `allowed`; for a row whose
         `kept` was certain, so none is too close to the floor or the cover to call."""
         index = self.index
-        query_weight = _query_weight(index, query.tokens)
+        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
         ranks: dict[int, float] = {}
         for name_id, shared in weights.items():
             weight = index.name_weights[name_id]
@@ -436,18 +436,6 @@ class _Concerned:
                 continue
             ranks[name_id] = rank_value(shared, weight)
         return ranks
-
-
-def _query_weight(index: ScreeningIndex, tokens: tuple[str, ...]) -> float:
-    """`sum(index.token_idf(t) for t in tokens)` without a method call per token (this
-    module is compiled, the index's method is not): every row a change reaches asks."""
-    ids, idf = index.token_ids, index.idf
-    unknown = UNKNOWN_TOKEN_SHARE * index.max_idf
-    total = 0.0
-    for token in tokens:
-        token_id = ids.get(token)
-        total += unknown if token_id is None else idf[token_id]
-    return total
 
 
 #: relative difference below which two floats are too close to call
