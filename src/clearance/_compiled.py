@@ -18,6 +18,7 @@ COMPILED = (
     "names/phonetics.py",
     "names/greek.py",
     "monitor/scope.py",
+    "monitor/bars.py",
 )
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -38,8 +38,11 @@ PROGRESS_STEP = 1000
 ReporterFactory = Callable[[str, int | None], Reporter]
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioRow:
+class PortfolioRow(NamedTuple):
+    """One row of a portfolio as stored. A named tuple, not a frozen dataclass: a
+    monitoring run reads every row of the book, and a frozen dataclass's
+    constructor sets each field through `object.__setattr__`."""
+
     key: str
     number: int  # data row in the file it was last added from (1-based)
     row_id: str  # the user's id cell, "" if the book has none for this row
@@ -341,8 +344,5 @@ def load_rows(store: Store, portfolio: Portfolio) -> tuple[Portfolio, list[Portf
             .where(c.portfolio_id == portfolio.id)
             .order_by(c.number)
         )
-        # unpacked as tuples: a monitoring run reads every row of books of a million
-        return _portfolio(found), [
-            PortfolioRow(key, int(number), row_id, name, schema, country, birth, digest, int(since))
-            for key, number, row_id, name, schema, country, birth, digest, since in rows
-        ]
+        # (integer columns come back as int from SQLite and PostgreSQL alike)
+        return _portfolio(found), list(map(PortfolioRow._make, rows.all()))

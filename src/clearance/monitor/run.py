@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import struct
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,15 +24,9 @@ from clearance import __version__
 from clearance.batch.progress import Reporter, SilentReporter
 from clearance.cases.hooks import monitor_alerts
 from clearance.index.persist import FORMAT_VERSION, collector_paused
-from clearance.matching.candidates import (
-    ANY_CHANGE,
-    INITIAL_POOL,
-    RANKED_POOL,
-    CandidateBar,
-    Window,
-    _query_keys,
-)
+from clearance.matching.candidates import _query_keys
 from clearance.monitor import schema as t
+from clearance.monitor.bars import packed_parties, packed_window, screened_rows
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
 from clearance.monitor.rescreen import RowScreening
@@ -670,9 +663,9 @@ def _save_bars(
             "ranked": bar.ranked,
             "script": screened.script,
             "tokens": " ".join(screened.tokens),
-            "parties": _packed(bar.parties),
+            "parties": packed_parties(bar.parties),
             "edge": None if bar.edge == math.inf else bar.edge,
-            "window": _packed_window(bar.window),
+            "window": packed_window(bar.window),
         }
         for key, screened in bars.items()
         if screened is not None
@@ -716,7 +709,7 @@ def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) 
                 "new_scored": s.bar.scored,
                 "new_ranked": s.bar.ranked,
                 "new_rank": None if s.bar.rank == math.inf else s.bar.rank,
-                "new_window": _packed_window(s.bar.window),
+                "new_window": packed_window(s.bar.window),
                 "new_edge": None if s.bar.edge == math.inf else s.bar.edge,
             }
             for key, s in moved.items()
@@ -727,53 +720,6 @@ def _move_bars(conn: Connection, portfolio_id: int, moved: dict[str, Screened]) 
         conn.execute(table.update().where(*mine).values(parties=None), shifted)
 
 
-def _packed(parties: frozenset[int] | None) -> bytes | None:
-    """A bar's party keys as 4 bytes each (little-endian, sorted)."""
-    if parties is None:
-        return None
-    return struct.pack(f"<{len(parties)}I", *sorted(parties))
-
-
-def _unpacked(packed: bytes | None) -> frozenset[int] | None:
-    if packed is None:
-        return None
-    return frozenset(struct.unpack(f"<{len(packed) // 4}I", packed))
-
-
-#: a bar's Window as kept before it looked further: size, last, last_rank, next, after,
-#: and the two flags as bits
-_WINDOW = struct.Struct("<HIdIdB")
-#: and since: then second and beyond, and beyond_clear as a third bit
-_FURTHER_WINDOW = struct.Struct("<HIdIdBId")
-
-
-def _packed_window(window: Window | None) -> bytes | None:
-    if window is None:
-        return None
-    flags = window.low_clear | window.high_clear << 1 | window.beyond_clear << 2
-    if not window.further:
-        return _WINDOW.pack(
-            window.size, window.last, window.last_rank, window.next, window.after, flags & 3
-        )
-    return _FURTHER_WINDOW.pack(
-        window.size, window.last, window.last_rank, window.next, window.after, flags,
-        window.second, window.beyond,
-    )  # fmt: skip
-
-
-def _unpacked_window(packed: bytes | None) -> Window | None:
-    if packed is None:
-        return None
-    if len(packed) == _WINDOW.size:
-        size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
-        return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
-    size, last, last_rank, following, after, flags, second, beyond = _FURTHER_WINDOW.unpack(packed)
-    return Window(
-        size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),
-        second, beyond, bool(flags & 4), True,
-    )  # fmt: skip
-
-
 def load_screened(
     store: Store, portfolio: Portfolio, *, parties: bool = True
 ) -> dict[str, Screened]:
@@ -781,39 +727,13 @@ def load_screened(
     `parties`: whether to unpack the parties each bar names (None otherwise); a run
     reads them only when a changed party's birth dates, countries or identifiers
     changed."""
-    table = t.row_bars
-    c = table.c
+    c = t.row_bars.c
     query = select(
         c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties,
         c.edge, c.window,
     ).where(c.portfolio_id == portfolio.id)  # fmt: skip
-    found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        for (
-            key, best, floor, rank, scored, ranked, script, tokens, packed, edge, window,
-        ) in conn.execute(query):  # fmt: skip
-            if scored is None or ranked is None:  # kept before the counts were: as if cut
-                scored, ranked = INITIAL_POOL + 1, RANKED_POOL + 1
-            scored_parties = _unpacked(packed) if parties else None
-            bar = (
-                ANY_CHANGE._replace(parties=scored_parties)
-                if best is None
-                else CandidateBar(
-                    best,
-                    floor,
-                    math.inf if rank is None else rank,
-                    scored,
-                    ranked,
-                    scored_parties,
-                    math.inf if edge is None else edge,
-                    _unpacked_window(window),
-                )
-            )
-            known = script is not None and tokens is not None
-            found[key] = Screened(
-                bar, script if known else "", tuple(tokens.split()) if known else ()
-            )
-    return found
+        return screened_rows(conn.execute(query).all(), parties)
 
 
 def _hit_row(run_id: int, hit: RunHit, listed: dict[tuple[str, ...], str]) -> dict[str, Any]:

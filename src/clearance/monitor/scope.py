@@ -67,7 +67,7 @@ The monitor's tests and benchmark compare incremental runs with full ones.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Container, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -261,6 +261,11 @@ class _Concerned:
             self.owner[name_id] = (position, index.entities.field(position, _ENTITY_ID))
         self.positions = {entity_id: position for position, entity_id in self.owner.values()}
         self._edges: dict[int, tuple[frozenset[str], frozenset[str]]] | None = None
+        # each word's weight in this index, as `ScreeningIndex.token_idf` gives it: half
+        # the book's rows reach a name concerned, and asking the index (an uncompiled
+        # method) for each word of each was a tenth of judging them
+        self._idf: dict[str, float] = {}
+        self.name_weights = index.name_weights
 
     @property
     def edges(self) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
@@ -330,8 +335,8 @@ class _Concerned:
         edge = bar.edge if bar.ranked > RANKED_POOL else math.inf
         if bar.ranked > RANKED_POOL and edge == math.inf:
             return None  # its edge is not known (moved by a change, or a bar kept before edges)
-        index = self.index
-        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        query_weight = self.query_weight(query.tokens)
+        name_weights, owner = self.name_weights, self.owner
         best, floor, rank_bar = bar.best, bar.floor, bar.rank
         # clearly below the floor, hence below the best too: neither ranked nor near
         clear = floor - _TOLERANCE * (1.0 + 2.0 * floor)
@@ -357,7 +362,7 @@ class _Concerned:
                 and not twin
             ):
                 return None  # it may have been the best, or become it: the floor moves
-            weight = index.name_weights[name_id]
+            weight = name_weights[name_id]
             cover = COVER_FLOOR * min(query_weight, weight)
             if abs(shared - floor) <= _TOLERANCE * (1.0 + shared + floor) or abs(
                 shared - cover
@@ -380,7 +385,7 @@ class _Concerned:
                 windowed = windowed or rank < high or _near(rank, high)
                 far = far or rank < further or _near(rank, further)
             if _near(rank, rank_bar):
-                if bar_party >= 0 and party_key(self.owner[name_id][1]) == bar_party:
+                if bar_party >= 0 and party_key(owner[name_id][1]) == bar_party:
                     at_bar = True
                     continue
                 if rank != rank_bar:
@@ -394,7 +399,7 @@ class _Concerned:
                     continue
             elif rank > rank_bar:
                 continue
-            position, entity_id = self.owner[name_id]
+            position, entity_id = owner[name_id]
             if allowed is not None and not allowed(position):
                 continue
             kept.add(entity_id)
@@ -415,6 +420,16 @@ class _Concerned:
             far,
         )
 
+    def query_weight(self, tokens: Iterable[str]) -> float:
+        """The summed weight of a query's words in this index."""
+        known, total = self._idf, 0.0
+        for token in tokens:
+            weight = known.get(token)
+            if weight is None:
+                weight = known[token] = self.index.token_idf(token)
+            total += weight
+        return total
+
     def ranks(
         self,
         query: NormalizedName,
@@ -425,11 +440,10 @@ class _Concerned:
         """Name id -> its rank, for the names concerned that a ranking not cut at an edge
         holds (above the floor and the cover), of parties `allowed`; for a row whose
         `kept` was certain, so none is too close to the floor or the cover to call."""
-        index = self.index
-        query_weight = sum((index.token_idf(t) for t in query.tokens), 0.0)
+        query_weight = self.query_weight(query.tokens)
         ranks: dict[int, float] = {}
         for name_id, shared in weights.items():
-            weight = index.name_weights[name_id]
+            weight = self.name_weights[name_id]
             if shared < bar.floor or shared < COVER_FLOOR * min(query_weight, weight):
                 continue
             if allowed is not None and not allowed(self.owner[name_id][0]):
@@ -707,18 +721,26 @@ class ListScope:
         # The lists change a row's keys only through the splits of a long word that
         # the new lists do not hold: such a word is checked once for the whole book.
         known = self.new.token_ids
-        if any(
-            len(t) >= SPLIT_LENGTH and t not in known and self._split_moved(t)
-            for t in normalized.tokens
-        ):
-            return None
-        if any(k in dirty for k in keys) or any(t in dirty for t in normalized.tokens):
-            return None
+        for token in normalized.tokens:
+            if token in dirty or (
+                len(token) >= SPLIT_LENGTH and token not in known and self._split_moved(token)
+            ):
+                return None
         old_side, new_side = self.concerned
-        reach, script = self._probes.reach, normalized.script
-        found = [reach(k, script) for k in keys]
-        if not any(old or new for old, new in found) and not any(
-            normalized.joined in side.joined for side in self.concerned
+        probes, script = self._probes, normalized.script
+        found: list[tuple[dict[int, float], dict[int, float]]] = []
+        reaches = False
+        for key in keys:
+            if key in dirty:
+                return None
+            reached = probes.reach(key, script)
+            found.append(reached)
+            if reached[0] or reached[1]:
+                reaches = True
+        if (
+            not reaches
+            and normalized.joined not in old_side.joined
+            and normalized.joined not in new_side.joined
         ):
             # the usual case: it reaches none
             return _Replayed(screened, nothing, no_names, (), keys)
@@ -1120,19 +1142,23 @@ class ListScope:
         # differs by script only for Arabic and Greek), the query's initials, whether
         # it has other words, and its spaceless form: rows alike in those ("… and …",
         # "… Group") share one answer.
-        own = set(query.tokens)
-        reaching = tuple(
-            (k, k in own) for k, (old, new) in zip(keys, found, strict=True) if old or new
-        )
-        initials = tuple(sorted(t for t in query.tokens if len(t) == 1))
-        joined = query.joined if any(query.joined in side.joined for side in self.concerned) else ""
+        # (written out as loops: half the book's rows come here)
+        own = query.tokens
+        reaching = []
+        for key, (old, new) in zip(keys, found, strict=True):
+            if old or new:
+                reaching.append((key, key in own))
+        initials = tuple(sorted([t for t in own if len(t) == 1]))
+        old_side, new_side = self.concerned
+        joined = query.joined
+        if joined not in old_side.joined and joined not in new_side.joined:
+            joined = ""
         script = query.script if query.script in _OWN_READINGS else ""
-        signature = (script, reaching, initials, len(query.tokens) > len(initials), joined)
+        signature = (script, tuple(reaching), initials, len(own) > len(initials), joined)
         credited = self._credited.get(signature)
         if credited is None:
             if len(self._credited) >= _CREDITED_CACHE_SIZE:
                 self._credited.clear()
-            old_side, new_side = self.concerned
             credited = self._credited[signature] = (
                 old_side.weights(query, keys, [old for old, _new in found]),
                 new_side.weights(query, keys, [new for _old, new in found]),
