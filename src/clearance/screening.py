@@ -387,6 +387,22 @@ class Screener:
             return None, True
         return hit, len(best) == 1 and best[0] in candidates
 
+    def names_hit(
+        self,
+        query: Query,
+        position: int,
+        cutoff: float,
+        normalized: NormalizedName,
+        name_ids: list[int],
+    ) -> Hit | None:
+        """The hit the listed party at `position` gives `query` in a screening whose
+        candidates hold exactly `name_ids` (at least one) of its names: what the
+        screening works out for each candidate party. Monitoring uses it where it
+        knows a party's other candidate names scored below the report floor."""
+        if not name_ids:
+            raise ValueError("names_hit needs at least one of the party's names")
+        return self._score_entity(query, normalized, position, name_ids, cutoff, {})
+
     def _compared(
         self,
         query: Query,

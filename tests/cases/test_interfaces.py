@@ -11,6 +11,7 @@ as real processes; the database is SQLite or PostgreSQL (`database_url`).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,11 +47,15 @@ def watch_home(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return home
 
 
+_KEY_NUMBERS = itertools.count(1)
+
+
 @contextmanager
 def api(home: Path) -> Iterator[TestClient]:
     """The real app on the home's active snapshot (a new one after each load)."""
     with Store.open(home) as store:
-        _info, key = KeyStore(store.engine).create("screen", f"cases-{utc_now()}-{id(home)}")
+        # a key of its own each time: a test may open the API twice within a second
+        _info, key = KeyStore(store.engine).create("screen", f"cases-{next(_KEY_NUMBERS)}")
     config = ServiceConfig(home=home, requests_per_minute=100_000)
     with TestClient(create_app(config)) as client:
         client.headers["Authorization"] = f"ApiKey {key}"

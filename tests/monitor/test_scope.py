@@ -752,3 +752,52 @@ def test_a_long_word_no_longer_split_is_screened_again() -> None:
     assert "martin" in _query_keys(normalized, old.index) and "martin" not in keys
     assert not any(key in scope.dirty for key in keys)
     assert checked(scope, old, "Hassanmartin")[1] is None
+
+
+@pytest.mark.parametrize("born", ["1960", "1971"])
+def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alone(
+    born: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A party respelt in one name, among a row's candidates, that gave the row no hit:
+    its alias is as it was and scored below the floor, so only the respelt name is
+    compared again (`Screener.names_hit`), not each of its names (`party_hit`).
+    Where its birth date changed as well, the alias may now reach the floor (here it
+    does, the dates now agreeing): then every name is compared, and the hit found."""
+    rng = random.Random(3)
+    background = unrelated(rng, 1000)
+
+    def kovacs(name: str, birth: str) -> Entity:
+        names = (Name.make(name), Name.make("Kovacs Imre", NameKind.ALIAS))
+        return Entity("test:kovacs", "test", "Person", names, birth_dates=(birth,))
+
+    before_list = [*background, kovacs("Zoltan Kovacs Bartok Ferenc Laszlo", "1960")]
+    after_list = [*background, kovacs("Zoltan Kovacs Bartok Ferenc Laszla", born)]
+    old = Screener.from_entities(before_list, "old")
+    new = Screener.from_entities(after_list, "new")
+    change = ListChange(0, 1, frozenset(), frozenset(), frozenset({"test:kovacs"}))
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    compared = {"names_hit": 0, "party_hit": 0}
+    for method in compared:
+        counted = getattr(Screener, method)
+
+        def counting(*args: Any, _method: str = method, _counted: Any = counted) -> Any:
+            compared[_method] += 1
+            return _counted(*args)
+
+        monkeypatch.setattr(Screener, method, counting)
+    name, birth = "Zoltan Imre Kovacs Gabor Peter", "1971"
+    before, bar = old.screen_with_bar(name, birth_date=birth)
+    after = new.screen(name, birth_date=birth)
+    assert before == [] and old.candidates(name)[:1] == ["test:kovacs"]
+    normalized = normalize_name(name)
+    spared = scope.check(
+        RawQuery(name, "", "", birth), {}, Screened(bar, normalized.script, normalized.tokens), {}
+    )
+    assert spared is not None
+    if born == "1960":
+        assert after == [] and not spared.rescored
+        assert compared == {"names_hit": 1, "party_hit": 0}
+    else:
+        assert [(h.entity_id, h.matched_name) for h in after] == [("test:kovacs", "Kovacs Imre")]
+        assert spared.rescored == {"test:kovacs": after[0]}
+        assert compared["names_hit"] == 0

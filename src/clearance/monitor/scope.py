@@ -95,7 +95,7 @@ from clearance.matching.candidates import (
     sound_keys,
 )
 from clearance.names import NormalizedName, normalize_name
-from clearance.screening import Allowed, Hit, Screener, schema_filter
+from clearance.screening import Allowed, Hit, Query, Screener, schema_filter
 from clearance.store.store import Store
 
 _ENTITY_ID = EntityInfo._fields.index("id")
@@ -485,6 +485,9 @@ class _Replayed(NamedTuple):
     #: the positions of the parties let in for those that left
     entering: tuple[int, ...] = ()
     keys: list[str] | None = None  # the row's look-up keys
+    #: `candidates` holds every name concerned among the candidates, not only those
+    #: surely among them (the ranking is not cut, and no party entered or left)
+    exact: bool = False
 
 
 class _Shift(NamedTuple):
@@ -585,6 +588,8 @@ class ListScope:
         for entity_id in refeatured:
             self.refeatured.setdefault(party_key(entity_id), []).append(entity_id)
         self.refeatured_keys = frozenset(self.refeatured)
+        # changed party -> whether its features beside its names are as they were
+        self._same_features: dict[str, bool] = {}
         checked = []
         if self.reachable:
             checked.append(
@@ -641,11 +646,12 @@ class ListScope:
         normalized = screened.normalized(query) if self.reachable else None
         entering: tuple[int, ...] = ()
         keys = None
+        exact = False
         if normalized is not None:
             replayed = self._replay(query, normalized, screened, previous)
             if replayed is None:
                 return None
-            screened, kept, candidates, entering, keys = replayed
+            screened, kept, candidates, entering, keys, exact = replayed
         else:
             kept, candidates = frozenset(), frozenset()
         suspects = kept.union(hit_on)
@@ -672,6 +678,15 @@ class ListScope:
             if position is None:
                 return None  # not listed any more (its names are concerned: not reached here)
             matched = previous.get(entity_id)
+            if (
+                matched is None
+                and exact
+                and entity_id in kept
+                and len(previous) < self.limit
+                and not parsed.identifiers
+                and self._no_hit_yet(entity_id, position, parsed, parts, candidates)
+            ):
+                continue
             known: Collection[int] = candidates
             if matched is not None:
                 # the name it matched, if as it was, is still among its candidates
@@ -702,6 +717,41 @@ class ListScope:
         if rescored and len(previous) >= self.limit and _lowered(rescored, scores):
             return None  # a hit lost or lowered may let in one the limit cut
         return Spared(screened, rescored or None)
+
+    def _no_hit_yet(
+        self,
+        entity_id: str,
+        position: int,
+        query: Query,
+        normalized: NormalizedName,
+        candidates: frozenset[int],
+    ) -> bool:
+        """Whether a party concerned among a row's candidates before and after the
+        change, which gave the row no hit before, still gives none: only its names
+        concerned among the candidates (`candidates`, all of them) need comparing.
+
+        Its other names among the candidates are as they were, with the same words,
+        none reweighed: the same credit keeps them there, and they compare with the
+        row as before. The row had fewer hits than it keeps, so the party's best
+        candidate name scored below the report floor, its other features included;
+        with those features as they were, the party's hit now is the best of its
+        names concerned, if that one reaches the floor. (`Screener.party_hit`
+        compares every name of the party, several times as many, a third of
+        checking the rows that reach a name concerned.)"""
+        same = self._same_features.get(entity_id)
+        if same is None:
+            old_position = self.concerned[0].positions.get(entity_id)
+            same = self._same_features[entity_id] = old_position is not None and _features(
+                self.old.entities[old_position]
+            ) == _features(self.new.entities[position])
+        if not same:
+            return False
+        owner = self.concerned[1].owner
+        names = [n for n in candidates if owner[n][1] == entity_id]
+        return bool(names) and (
+            self.screener.names_hit(query, position, self.threshold, normalized, sorted(names))
+            is None
+        )
 
     def _replay(
         self,
@@ -840,7 +890,9 @@ class ListScope:
                 moved = moved._replace(window=far_off._replace(further=False))
             if moved is not bar:
                 screened = screened._replace(bar=moved)
-            return _Replayed(screened, after.entities, after.names, (), keys)
+            return _Replayed(
+                screened, after.entities, after.names, (), keys, bar.ranked <= RANKED_POOL
+            )
         shift = self._shift(
             normalized, keys, credited, bar, before, after, schema, previous, changed_last
         )
