@@ -605,9 +605,13 @@ def shared_weights(
     has_words = any(len(t) > 1 for t in own)
     reached: set[int] = set()
     per_key: list[tuple[dict[int, float], dict[int, float]]] = []
+    # the index's tables as locals: read once, not once per word reached (the index is
+    # not a compiled class, so each read of one of its fields is a dictionary look-up)
+    token_ids, idf, postings = index.token_ids, index.idf, index.postings
+    common_limit = index.common_limit
     for key, found in zip(keys, reach, strict=True):
-        key_id = index.token_ids.get(key)
-        ceiling = index.max_idf if key_id is None else index.idf[key_id]
+        key_id = token_ids.get(key)
+        ceiling = index.max_idf if key_id is None else idf[key_id]
         is_own = key in own
         initial = len(key) == 1 and has_words
         best: dict[int, float] = {}
@@ -620,9 +624,9 @@ def shared_weights(
                 reached.add(number)
             elif number in reached:
                 continue
-            token_id = index.token_ids[token]
-            weight = min(index.idf[token_id], ceiling) * similarity
-            target = common if len(index.postings[token_id]) > index.common_limit else best
+            token_id = token_ids[token]
+            weight = min(idf[token_id], ceiling) * similarity
+            target = common if len(postings[token_id]) > common_limit else best
             for name_id in names_with[number]:
                 if target.get(name_id, 0.0) < weight:
                     target[name_id] = weight

@@ -692,7 +692,18 @@ class ListScope:
                 # the name it matched, if as it was, is still among its candidates
                 same = self.stable_named.get(entity_id, {}).get(matched, ())
                 known = candidates.union(same)
-            hit, certain = self.screener.party_hit(parsed, position, self.threshold, parts, known)
+            # A party the row had a hit on most often gives one again: it is compared
+            # with the name as a screening normalises it straight away (a hit's
+            # explanation tells what normalising did), not once for the score and
+            # again for the explanation.
+            compared = parts
+            if matched is not None:
+                if explained is None:
+                    explained = normalize_name(parsed.name, parsed.schema)
+                compared = explained
+            hit, certain = self.screener.party_hit(
+                parsed, position, self.threshold, compared, known
+            )
             if not certain and (entity_id in kept or matched is not None) and keys is not None:
                 # Its best name may be one of its names not concerned: where those rank
                 # before the bar, they are candidates too, as the party is taken (a
@@ -702,11 +713,11 @@ class ListScope:
                 held = self._held(entity_id, parts, keys, screened.bar, allowed)
                 if held is not None and held[2].names:
                     hit, certain = self.screener.party_hit(
-                        parsed, position, self.threshold, parts, held[2].names.union(known)
+                        parsed, position, self.threshold, compared, held[2].names.union(known)
                     )
             if not certain:
                 return None
-            if hit is not None:
+            if hit is not None and compared is parts:
                 if explained is None:
                     explained = normalize_name(parsed.name, parsed.schema)
                 hit, _certain = self.screener.party_hit(
