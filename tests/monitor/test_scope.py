@@ -754,15 +754,17 @@ def test_a_long_word_no_longer_split_is_screened_again() -> None:
     assert checked(scope, old, "Hassanmartin")[1] is None
 
 
-@pytest.mark.parametrize("born", ["1960", "1971"])
+@pytest.mark.parametrize(("born", "full"), [("1960", False), ("1971", False), ("1960", True)])
 def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alone(
-    born: str, monkeypatch: pytest.MonkeyPatch
+    born: str, full: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A party respelt in one name, among a row's candidates, that gave the row no hit:
     its alias is as it was and scored below the floor, so only the respelt name is
     compared again (`Screener.names_hit`), not each of its names (`party_hit`).
     Where its birth date changed as well, the alias may now reach the floor (here it
-    does, the dates now agreeing): then every name is compared, and the hit found."""
+    does, the dates now agreeing): then every name is compared, and the hit found.
+    A row with as many hits as it keeps (`full`) may have lost the party's hit to the
+    limit, not to the floor: there too every name is compared."""
     rng = random.Random(3)
     background = unrelated(rng, 1000)
 
@@ -790,11 +792,17 @@ def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alo
     after = new.screen(name, birth_date=birth)
     assert before == [] and old.candidates(name)[:1] == ["test:kovacs"]
     normalized = normalize_name(name)
+    fillers = {f"other:{i}": "Someone" for i in range(LIMIT)} if full else {}
     spared = scope.check(
-        RawQuery(name, "", "", birth), {}, Screened(bar, normalized.script, normalized.tokens), {}
+        RawQuery(name, "", "", birth),
+        fillers,
+        Screened(bar, normalized.script, normalized.tokens),
+        dict.fromkeys(fillers, 1.0),
     )
     assert spared is not None
-    if born == "1960":
+    if full:
+        assert compared["names_hit"] == 0 and compared["party_hit"] > 0
+    elif born == "1960":
         assert after == [] and not spared.rescored
         assert compared == {"names_hit": 1, "party_hit": 0}
     else:
