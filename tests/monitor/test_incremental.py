@@ -13,8 +13,7 @@ from tests.monitor.conftest import book_names, edit_un, numbered, respelt_un, wr
 
 from clearance import Screener
 from clearance.ingest import load
-from clearance.matching.candidates import RANKED_POOL, CandidateBar, Window
-from clearance.monitor.bars import _WINDOW, packed_window, unpacked_window
+from clearance.matching.candidates import RANKED_POOL, CandidateBar
 from clearance.monitor.portfolio import Portfolio, get_portfolio, load_rows, save_portfolio
 from clearance.monitor.run import (
     RunResult,
@@ -406,12 +405,3 @@ def test_a_row_whose_candidates_two_parties_left_is_spared_and_its_window_stored
         assert incremental.record.rows_full == 0
         bar = load_screened(store, portfolio)[key].bar
         assert bar.rank == screener.screen_with_bar("Petrov")[1].rank
-
-
-def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -> None:
-    window = Window(20, 11, -3.0, 12, -2.5, True, False)
-    assert not window.further
-    assert unpacked_window(_WINDOW.pack(20, 11, -3.0, 12, -2.5, 1)) == window
-    further = window._replace(second=13, beyond=-2.0, beyond_clear=True, further=True)
-    assert unpacked_window(packed_window(further)) == further
-    assert unpacked_window(packed_window(window)) == window
