@@ -539,17 +539,25 @@ class ListScope:
         stable_old, stable_new, stable_owners = _stable_names(
             old, old_names, self.new, new_names, self.dirty
         )
-        # of the parties with such names, those whose other features changed (birth
-        # dates, countries, identifiers): their score may change where they were scored
-        refeatured = [
-            entity_id
-            for entity_id, (old_position, new_position) in stable_owners.items()
-            if _features(old.entities[old_position]) != _features(self.new.entities[new_position])
-        ]
         self.concerned = (
             _Concerned(old, old_names - stable_old),
             _Concerned(self.new, new_names - stable_new),
         )
+        # the parties concerned, listed before and after, whose features beside their
+        # names changed (birth dates, countries, identifiers)
+        listed_both = dict(stable_owners)
+        for entity_id, new_position in self.concerned[1].positions.items():
+            old_position = self.concerned[0].positions.get(entity_id)
+            if old_position is not None:
+                listed_both.setdefault(entity_id, (old_position, new_position))
+        self.refeatured_parties = frozenset(
+            entity_id
+            for entity_id, (old_position, new_position) in listed_both.items()
+            if _features(old.entities[old_position]) != _features(self.new.entities[new_position])
+        )
+        # of those, the ones with names as they were: their score may change where
+        # they were scored
+        refeatured = [e for e in stable_owners if e in self.refeatured_parties]
         # with no name concerned but stable ones, no row's look-up changes
         self.reachable = bool(self.concerned[0].names or self.concerned[1].names)
         self._probes = _SharedProbes(
@@ -588,8 +596,6 @@ class ListScope:
         for entity_id in refeatured:
             self.refeatured.setdefault(party_key(entity_id), []).append(entity_id)
         self.refeatured_keys = frozenset(self.refeatured)
-        # changed party -> whether its features beside its names are as they were
-        self._same_features: dict[str, bool] = {}
         checked = []
         if self.reachable:
             checked.append(
@@ -749,13 +755,7 @@ class ListScope:
         names concerned, if that one reaches the floor. (`Screener.party_hit`
         compares every name of the party, several times as many, a third of
         checking the rows that reach a name concerned.)"""
-        same = self._same_features.get(entity_id)
-        if same is None:
-            old_position = self.concerned[0].positions.get(entity_id)
-            same = self._same_features[entity_id] = old_position is not None and _features(
-                self.old.entities[old_position]
-            ) == _features(self.new.entities[position])
-        if not same:
+        if entity_id in self.refeatured_parties:
             return False
         owner = self.concerned[1].owner
         names = [n for n in candidates if owner[n][1] == entity_id]
