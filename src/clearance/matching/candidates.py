@@ -17,13 +17,16 @@ import itertools
 import math
 import zlib
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from clearance.index.build import MIN_FUZZY_LENGTH, ScreeningIndex, deletions
+from clearance.index.build import MIN_FUZZY_LENGTH, NameEntry, ScreeningIndex, deletions
 from clearance.matching.tokens import ABJAD, GREEK, token_similarity
 from clearance.names import NormalizedName, abjad_keys, romanization_fold, skeleton
 from clearance.names.arabic import ARTICLES
 from clearance.names.greek import greek_fold
+
+_NAME_ENTITY = NameEntry._fields.index("entity")
+_NAME_TOKENS = NameEntry._fields.index("tokens")
 
 #: tokens this long are also looked up two edits away
 TWO_EDIT_LENGTH = 7
@@ -314,12 +317,16 @@ def similarities(
     return found
 
 
-def _initials_bonus(index: ScreeningIndex, name_id: int, initials: dict[str, int]) -> float:
+def _initials_bonus(
+    name_rows: list[tuple[Any, ...]], name_id: int, initials: dict[str, int]
+) -> float:
     """What the query's initials add to a name: each of its other parts starting with
-    one of those letters, each part counted once."""
+    one of those letters, each part counted once. `name_rows`: the index's name rows
+    (`index.names.rows`), read by the caller once for its thousands of names, as
+    `Rows.field` is an uncompiled method call."""
     wanted = dict(initials)
     bonus = 0.0
-    for token in index.names.field(name_id, 3):
+    for token in name_rows[name_id][_NAME_TOKENS]:
         left = wanted.get(token[0], 0)
         if left and len(token) > 1:
             wanted[token[0]] = left - 1
@@ -482,8 +489,9 @@ def find_candidates_with_bar(
         scored = len(pool)
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
+        name_rows = index.names.rows
         for name_id in pool:
-            scores[name_id] += _initials_bonus(index, name_id, initials)
+            scores[name_id] += _initials_bonus(name_rows, name_id, initials)
     if not scores:
         return [], ANY_CHANGE
     # Names sharing only a small part of what the best candidates share are not
@@ -515,8 +523,9 @@ def find_candidates_with_bar(
     left_out = -1  # where in `ranked` the first name left out is
     # the last party taken, where its first name is in `kept`, and that name's rank
     last, last_at, last_rank = -1, -1, math.inf
+    name_rows = index.names.rows  # (`_initials_bonus`)
     for at, (rank, name_id) in enumerate(ranked):
-        entity = index.names.field(name_id, 0)
+        entity = name_rows[name_id][_NAME_ENTITY]
         if entity not in entities:
             if len(entities) == limit:
                 rank_bar = rank  # the first name left out
@@ -548,16 +557,16 @@ def _window(
 ) -> Window:
     """The bar's `Window`, from the ranking as `find_candidates_with_bar` walked it (not
     cut at an edge: the names after the bar are all in `ranked`)."""
-    field = index.names.field
+    name_rows = index.names.rows  # (`_initials_bonus`)
     party_id = index.entities.field
     last, last_at, last_rank = taken
-    low_clear = all(field(n, 0) == last for n in kept[last_at + 1 :])
+    low_clear = all(name_rows[n][_NAME_ENTITY] == last for n in kept[last_at + 1 :])
     following, after, high_clear = 0, math.inf, True
     second, beyond, beyond_clear = -1, math.inf, True
     if left_out >= 0:
-        following = field(ranked[left_out][1], 0)
+        following = name_rows[ranked[left_out][1]][_NAME_ENTITY]
         for rank, name_id in ranked[left_out + 1 :]:
-            entity = field(name_id, 0)
+            entity = name_rows[name_id][_NAME_ENTITY]
             if entity in entities:
                 if second < 0:
                     high_clear = False
@@ -646,6 +655,7 @@ def shared_weights(
         if len(token) == 1:
             initials[token] = initials.get(token, 0) + 1
     if initials and len(query.tokens) > sum(initials.values()):
+        name_rows = index.names.rows
         for name_id in scores:
-            scores[name_id] += _initials_bonus(index, name_id, initials)
+            scores[name_id] += _initials_bonus(name_rows, name_id, initials)
     return scores
