@@ -13,7 +13,6 @@ out "Dost Mohammad" for "D. Mohammad".
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import zlib
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
@@ -346,10 +345,13 @@ def _query_keys(
     if query.script == "Arabic":
         tokens = [t for t in tokens if t not in ARTICLES]  # "al" is every second word
     keys = list(dict.fromkeys(tokens))
-    for left, right in itertools.pairwise(tokens):
-        keys.append(left + right)
+    # (indexed, not `itertools.pairwise`: a monitoring run makes the keys of every row
+    # of a book, and the compiled loop skips the iterator's calls)
+    for i in range(1, len(tokens)):
+        keys.append(tokens[i - 1] + tokens[i])
+    known = index.token_ids
     for token in tokens:
-        if len(token) >= SPLIT_LENGTH and token not in index.token_ids:
+        if len(token) >= SPLIT_LENGTH and token not in known:
             if splits is None:
                 keys += _splits(token, index)
             else:

@@ -389,22 +389,33 @@ def _spared(
 ) -> list[Spared | None]:
     """Which rows need not be screened again (new and changed rows always are); the
     spared rows whose pools gained or lost names go into `moved`."""
-    spared = []
-    earlier = plan.earlier
+    if not plan.incremental:
+        return [None] * len(rows)
+    spared: list[Spared | None] = []
+    earlier, screened, check = plan.earlier, plan.screened, plan.scope.check
     none: dict[str, Any] = {}  # (most rows had no hit: one empty mapping, never changed)
     for row in rows:
-        verdict = None
-        if plan.incremental and row.since_version <= version:
-            previous = earlier.get(row.key)
-            names, scores = (
-                ({e[0]: e[1] for e in previous}, {e[0]: e[2] for e in previous})
-                if previous
-                else (none, none)
-            )
-            verdict = plan.scope.check(row.query, names, plan.screened.get(row.key), scores)
+        if row.since_version > version:
+            spared.append(None)
+            continue
+        key = row.key
+        previous = earlier.get(key)
+        names, scores = (
+            ({e[0]: e[1] for e in previous}, {e[0]: e[2] for e in previous})
+            if previous
+            else (none, none)
+        )
+        before = screened.get(key)
+        verdict = check(row.query, names, before, scores)
         spared.append(verdict)
-        if verdict is not None and verdict.screened != plan.screened.get(row.key, verdict.screened):
-            moved[row.key] = verdict.screened
+        # (most verdicts hold the very bar the row had: no comparison field by field)
+        if (
+            verdict is not None
+            and before is not None
+            and verdict.screened is not before
+            and verdict.screened != before
+        ):
+            moved[key] = verdict.screened
     return spared
 
 
