@@ -525,7 +525,7 @@ def find_candidates_with_bar(
     left_out = -1  # where in `ranked` the first name left out is
     # the last party taken, where its first name is in `kept`, and that name's rank
     last, last_at, last_rank = -1, -1, math.inf
-    name_rows = index.names.rows  # (`_initials_bonus`)
+    name_rows = index.names.rows  # read once: `Rows.field` is an uncompiled call
     for at, (rank, name_id) in enumerate(ranked):
         entity = name_rows[name_id][_NAME_ENTITY]
         if entity not in entities:
@@ -559,7 +559,7 @@ def _window(
 ) -> Window:
     """The bar's `Window`, from the ranking as `find_candidates_with_bar` walked it (not
     cut at an edge: the names after the bar are all in `ranked`)."""
-    name_rows = index.names.rows  # (`_initials_bonus`)
+    name_rows = index.names.rows  # read once: `Rows.field` is an uncompiled call
     party_id = index.entities.field
     last, last_at, last_rank = taken
     low_clear = all(name_rows[n][_NAME_ENTITY] == last for n in kept[last_at + 1 :])
