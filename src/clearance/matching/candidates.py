@@ -486,12 +486,12 @@ def find_candidates_with_bar(
     # a person's initials ("I. Al-Hasan", "M. M. Saleh"): among the many Al-Hasans,
     # those with other parts starting with those letters, each part counted once
     scored = 0
+    name_rows = index.names.rows  # read once: `Rows.field` is an uncompiled call
     if initials and len(query.tokens) > sum(initials.values()) and scores:
         pool = list(scores)
         scored = len(pool)
         if len(pool) > INITIAL_POOL:
             pool = heapq.nlargest(INITIAL_POOL, pool, key=lambda n: (scores[n], -n))
-        name_rows = index.names.rows
         for name_id in pool:
             scores[name_id] += _initials_bonus(name_rows, name_id, initials)
     if not scores:
@@ -525,7 +525,6 @@ def find_candidates_with_bar(
     left_out = -1  # where in `ranked` the first name left out is
     # the last party taken, where its first name is in `kept`, and that name's rank
     last, last_at, last_rank = -1, -1, math.inf
-    name_rows = index.names.rows  # read once: `Rows.field` is an uncompiled call
     for at, (rank, name_id) in enumerate(ranked):
         entity = name_rows[name_id][_NAME_ENTITY]
         if entity not in entities:

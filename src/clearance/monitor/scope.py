@@ -76,6 +76,8 @@ from clearance.diff import snapshot_changes
 from clearance.index import ScreeningIndex, build_index, index_path, load_index, save_index
 from clearance.index.build import EntityInfo, NameEntry, lookup_index
 from clearance.matching.candidates import (
+    _NAME_ENTITY,
+    _NAME_TOKENS,
     ANY_CHANGE,
     COVER_FLOOR,
     INITIAL_POOL,
@@ -99,8 +101,6 @@ from clearance.screening import Allowed, Hit, Query, Screener, schema_filter
 from clearance.store.store import Store
 
 _ENTITY_ID = EntityInfo._fields.index("id")
-_NAME_ENTITY = NameEntry._fields.index("entity")
-_NAME_TOKENS = NameEntry._fields.index("tokens")
 _NAME_ORIGINAL = NameEntry._fields.index("original")
 
 
