@@ -22,6 +22,7 @@ from clearance.matching.candidates import (
 from clearance.model import Entity, Name, NameKind
 from clearance.monitor.scope import ListChange, ListScope, Screened, Spared
 from clearance.names import normalize_name
+from clearance.screening import Hit
 
 #: hits a row keeps (as `clearance monitor run`)
 LIMIT = 10
@@ -608,6 +609,68 @@ def test_two_parties_leaving_the_candidates_are_followed_by_the_window(
     assert spared is not None and spared.screened.shifted
     assert fresh(new, "Petrov", spared) == now(before, spared)
     assert set(changed).isdisjoint(new.candidates("Petrov"))
+
+
+@pytest.mark.parametrize(
+    ("removed", "words", "schema", "spared_as"),
+    [
+        ("ladder-3", "2", "", "one taken leaves, one enters before the bar: the bar stays"),
+        ("vessel", "1", "", "the last party taken leaves, one enters well before it"),
+        ("ladder-20", "1", "Organization", None),  # the vessel passed over is the bar now
+        ("ladder-20", "20+", "Organization", "the one entering ranks after the one that left"),
+    ],
+)
+def test_a_party_leaving_the_candidates_as_another_enters_keeps_the_bar(
+    removed: str, words: str, schema: str, spared_as: str | None
+) -> None:
+    """Twenty-six "Petrov" parties, and a vessel ranked between the nineteenth and the
+    twentieth ("+": a common word more, which weighs less than a word of one's own).
+    One of them is delisted and a new party "Petrov" and `words` other words is
+    listed: it enters the twenty candidates as the other leaves, so the first party
+    left out stays. The row is spared with a screening's answers and bar, but where
+    the count of parties may reach its limit earlier than before and the row's
+    schema made the look-up pass over a party (an organisation's passes over the
+    vessel): that party would be the first left out, and the row is screened again."""
+    rng = random.Random(len(removed) * 100 + len(words))
+    background = unrelated(rng, 300) + sharing_zeta(rng)
+
+    def petrov_with(words: str, entity_id: str, schema: str = "Organization") -> Entity:
+        made = ladder(rng, int(words.rstrip("+")))
+        name = made.names[0].value + (" Zeta" if words.endswith("+") else "")
+        return replace(made, id=entity_id, schema=schema, names=(Name.make(name),))
+
+    parties = [ladder(rng, n) for n in range(1, 27)]
+    vessel = petrov_with("19+", "test:vessel", "Vessel")
+    old = Screener.from_entities([*background, *parties, vessel], snapshot="old")
+    entering = petrov_with(words, "test:entering")
+    gone = f"test:{removed}"
+    listed = [p for p in [*parties, vessel] if p.id != gone]
+    new = Screener.from_entities([*background, *listed, entering], snapshot="new")
+    change = ListChange(0, 1, frozenset({entering.id}), frozenset({gone}), frozenset())
+    scope = ListScope(old.index, new, change, new.default_threshold, LIMIT)
+    as_screened = {"schema": schema or None}
+    hits, bar = old.screen_with_bar("Petrov", **as_screened)
+    assert bar.window is not None and bar.rank != math.inf
+    assert gone in old.candidates("Petrov", **as_screened)
+    assert entering.id in new.candidates("Petrov", **as_screened)
+    assert (vessel.id in old.candidates("Petrov", **as_screened)) == (not schema)
+    previous = {h.entity_id: h.matched_name for h in hits}
+    normalized = normalize_name("Petrov")
+    screened = Screened(bar, normalized.script, normalized.tokens)
+    spared = scope.check(RawQuery("Petrov", schema, "", ""), previous, screened)
+    new_hits, new_bar = new.screen_with_bar("Petrov", **as_screened)
+    if spared_as is None:
+        assert spared is None and new_bar.rank != bar.rank
+        return
+    assert spared is not None and spared.screened.shifted, spared_as
+    assert spared.screened.bar.rank == new_bar.rank == bar.rank, spared_as
+    rescored = spared.rescored or {}
+    kept: list[Hit] = [h for h in hits if h.entity_id not in rescored]
+    kept += [h for h in rescored.values() if h is not None]
+    kept.sort(key=lambda h: (-h.score, h.entity_id))
+    assert [(h.entity_id, h.score, h.matched_name) for h in kept[:LIMIT]] == [
+        (h.entity_id, h.score, h.matched_name) for h in new_hits
+    ]
 
 
 @pytest.mark.parametrize("respelt", [5, 21, 27])

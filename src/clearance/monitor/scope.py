@@ -46,21 +46,23 @@ party after, and whether other candidates have names between them. One changed
 party entering or leaving a row's candidates, or a changed first party left out
 moving, is then followed without screening (`ListScope._shift`): one entering
 pushes the last party out (which must have had no hit), one leaving lets the
-first party left out in (which must have no hit with any of its names), and
-the bar's rank moves to the new first name left out. The window also names the
+first party left out in (which must have no hit with any of its names), and the
+bar's rank moves to the new first name left out. The window also names the
 party after the first one left out and where the next one begins, so two
-changed parties leaving are followed too (`ListScope._both_gone`). A changed party's names
-that are not concerned (as they were, or without a reweighed word) are probed
-on their own for such a row: ranked above the bar, they hold its place. Such a
-row's window and the parties its bar names are then stored as unknown, so a
-later change screens it where it would need them. Weights are rounded, so many
-names rank alike to the bit, and the look-up breaks such ties by name id: a name
-concerned tied with the first name left out falls before or after it by id, that
-name being found again in each index as the first, by rank then id, of the first
-party left out (`ListScope._bar_name`). The bar's pool counts move
-by the names concerned that a spared row's pools gain or lose, and the run
-stores them, so the next run starts from exact counts. When the rounded number
-of names itself changed, every weight moved, and every row is screened again.
+changed parties leaving are followed too (`ListScope._both_gone`), and one
+leaving as another enters, which leaves the bar where it was
+(`ListScope._swapped`). A changed party's names that are not concerned (as they
+were, or without a reweighed word) are probed on their own for such a row:
+ranked above the bar, they hold its place. Such a row's window and the parties
+its bar names are then stored as unknown, so a later change screens it where it
+would need them. Weights are rounded, so many names rank alike to the bit, and
+the look-up breaks such ties by name id: a name concerned tied with the first
+name left out falls before or after it by id, that name being found again in
+each index as the first, by rank then id, of the first party left out
+(`ListScope._bar_name`). The bar's pool counts move by the names concerned that
+a spared row's pools gain or lose, and the run stores them, so the next run
+starts from exact counts. When the rounded number of names itself changed,
+every weight moved, and every row is screened again.
 The monitor's tests and benchmark compare incremental runs with full ones.
 """
 
@@ -943,10 +945,10 @@ class ListScope:
         changed_last: bool,
     ) -> _Shift | None:
         """When one changed party enters or leaves a row's candidates (or two leave:
-        `_both_gone`), or the first party left out is a changed one, the bar's window
-        tells what follows: one leaving lets in the first party left out, one entering
-        pushes out the last party taken, and the first party left out moving further
-        down moves the bar.
+        `_both_gone`; or one leaves as another enters: `_swapped`), or the first
+        party left out is a changed one, the bar's window tells what follows: one
+        leaving lets in the first party left out, one entering pushes out the last
+        party taken, and the first party left out moving further down moves the bar.
         A party that also has names not concerned (as they were, or without a
         reweighed word) is held in place by them where they rank above the bar: then
         only its names among the candidates change. None where that is not certain:
@@ -967,6 +969,9 @@ class ListScope:
             (party,) = gone | came
         elif len(gone) == 2 and not came:
             return self._both_gone(query, credited, bar, after, schema, previous, gone)
+        elif len(gone) == 1 and len(came) == 1:
+            (left,), (entered,) = gone, came
+            return self._swapped(query, credited, bar, after, schema, previous, left, entered)
         else:
             return None
         if party in previous:
@@ -1047,6 +1052,55 @@ class ListScope:
             n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
         return _Shift(rank, taken, names, entering)
+
+    def _swapped(
+        self,
+        query: NormalizedName,
+        credited: tuple[dict[int, float], dict[int, float]],
+        bar: CandidateBar,
+        after: _Kept,
+        schema: str | None,
+        previous: Collection[str],
+        left: str,
+        entered: str,
+    ) -> _Shift | None:
+        """One changed party leaving a row's candidates as another enters them (an entry
+        removed and another added in its place, as publishers re-list a party under a
+        new entry): as many parties are taken before the bar as before, so the bar
+        stays and nobody is let in or pushed out. Followed where neither party had a
+        hit or has a name other than concerned ones (so where each ranks now is
+        known), the first party left out did not change, and no name concerned of a
+        party not taken ranks before the bar. Where the one that left was the last
+        party taken, the count of parties reaches its limit earlier if the one
+        entering ranks before it: a party the row's schema does not allow, passed
+        over before, would then be the first left out, so that is followed only
+        where the schema allows every party or the one entering ranks after it."""
+        window = bar.window
+        if window is None or left in previous or entered in previous:
+            return None
+        if any(p not in self.wholly and self._others(p) is not None for p in (left, entered)):
+            return None
+        if bar.rank != math.inf and window.next in self.party_keys:
+            return None  # the first party left out changed
+        new_side = self.concerned[1]
+        ranks = new_side.ranks(query, credited[1], bar, None)
+        taken = after.entities
+        if any(
+            new_side.owner[n][1] not in taken and (r < bar.rank or _near(r, bar.rank))
+            for n, r in ranks.items()
+        ):
+            return None
+        if window.last in self.party_keys:
+            if window.last != party_key(left):
+                return None  # the last party taken changed and stayed: its place is not known
+            if schema_filter(self.new, schema) is not None:
+                first = min(
+                    (r for n, r in ranks.items() if new_side.owner[n][1] == entered),
+                    default=-math.inf,
+                )
+                if first < window.last_rank or _near(first, window.last_rank):
+                    return None
+        return _Shift(bar.rank, taken, after.names, ())
 
     def _both_gone(
         self,
