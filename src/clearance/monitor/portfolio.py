@@ -344,5 +344,6 @@ def load_rows(store: Store, portfolio: Portfolio) -> tuple[Portfolio, list[Portf
             .where(c.portfolio_id == portfolio.id)
             .order_by(c.number)
         )
-        # (integer columns come back as int from SQLite and PostgreSQL alike)
-        return _portfolio(found), list(map(PortfolioRow._make, rows.all()))
+        # (integer columns come back as int from SQLite and PostgreSQL alike; made as they
+        # are fetched, not after a list of a million fetched rows)
+        return _portfolio(found), list(map(PortfolioRow._make, rows))

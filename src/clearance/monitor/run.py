@@ -49,6 +49,8 @@ DEFAULT_LIMIT = 10
 WINDOW = 20_000
 #: row keys per DELETE statement (SQLite allows 32,766 parameters)
 BATCH = 5_000
+#: bars read and unpacked at a time
+BARS_READ = 20_000
 
 ReporterFactory = Callable[[str, int | None], Reporter]
 
@@ -743,8 +745,13 @@ def load_screened(
         c.row_key, c.best, c.floor, c.rank, c.scored, c.ranked, c.script, c.tokens, c.parties,
         c.edge, c.window,
     ).where(c.portfolio_id == portfolio.id)  # fmt: skip
+    # in parts: a million rows fetched at once held half a gigabyte of rows that were
+    # unpacked and dropped right away
+    found: dict[str, Screened] = {}
     with store.engine.connect() as conn:
-        return screened_rows(conn.execute(query).all(), parties)
+        for part in conn.execute(query).partitions(BARS_READ):
+            found.update(screened_rows(part, parties))
+    return found
 
 
 def _hit_row(run_id: int, hit: RunHit, listed: dict[tuple[str, ...], str]) -> dict[str, Any]:
@@ -825,19 +832,19 @@ def run_hits(
     # book: rows are unpacked as tuples, and the few distinct list sets decoded once
     lists: dict[str, tuple[str, ...]] = {}
     with store.engine.connect() as conn:
-        found = conn.execute(query.order_by(c.row_key, c.rank)).all()
-    # (the columns are selected in RunHit's field order)
-    return [
-        RunHit(
-            row_key, row_id, name, entity_id, dataset, schema, caption,
-            lists.get(listed) or lists.setdefault(listed, tuple(json.loads(listed))),
-            matched_name, float(score), bool(match), explanation, int(rank), status,
-        )
-        for (
-            row_key, row_id, name, entity_id, dataset, schema, caption, listed,
-            matched_name, score, match, explanation, rank, status,
-        ) in found
-    ]  # fmt: skip
+        found = conn.execute(query.order_by(c.row_key, c.rank))
+        # (the columns are selected in RunHit's field order; each made as it is fetched)
+        return [
+            RunHit(
+                row_key, row_id, name, entity_id, dataset, schema, caption,
+                lists.get(listed) or lists.setdefault(listed, tuple(json.loads(listed))),
+                matched_name, float(score), bool(match), explanation, int(rank), status,
+            )
+            for (
+                row_key, row_id, name, entity_id, dataset, schema, caption, listed,
+                matched_name, score, match, explanation, rank, status,
+            ) in found
+        ]  # fmt: skip
 
 
 def load_hits(
