@@ -265,11 +265,13 @@ def test_runs_after_one_list_change_after_another_equal_full_rescreens(
             assert_same(incremental, reference)
 
 
-def _ladder_list(path: Path, words: dict[int, int]) -> Path:
+def _ladder_list(path: Path, words: dict[int, int], vessel: bool = False) -> Path:
     """An own list of 26 parties named "Petrov" and more and more other words (`words`:
     party number -> how many, for those moved), and 300 others: a row "Petrov" has
     twenty of them as candidates, ranked by their other words. Each party's words
-    come from its own seed, so moving one leaves the others as they were."""
+    come from its own seed, so moving one leaves the others as they were. With
+    `vessel`, a vessel "Petrov" ranks between the twentieth and the twenty-first
+    (twenty words of its own and "Zeta", which six others share, so it weighs less)."""
 
     def words_of(seed: int, count: int) -> str:
         rng = random.Random(seed)
@@ -287,6 +289,12 @@ def _ladder_list(path: Path, words: dict[int, int]) -> Path:
             writer.writerow([f"L-{number}", name, "Company", "Ladder"])
         for number in range(300):
             writer.writerow([f"O-{number}", words_of(1000 + number, 2), "Company", "Ladder"])
+        if vessel:
+            for number in range(6):
+                writer.writerow(
+                    [f"Z-{number}", f"Zeta {words_of(2000 + number, 1)}", "Company", "Ladder"]
+                )
+            writer.writerow(["V-1", f"Petrov {words_of(3000, 20)} Zeta", "Vessel", "Ladder"])
     return path
 
 
@@ -339,6 +347,32 @@ def test_a_row_whose_candidates_one_party_left_is_spared_then_screened_when_need
             else:  # no window to follow the change by: screened again
                 assert incremental.record.rows_full == 1
                 assert bar == fresh
+
+
+def test_a_typed_row_is_screened_again_where_its_look_up_may_stop_at_a_party_passed_over(
+    tmp_path: Path,
+) -> None:
+    """A company's look-up passes over listed parties of other kinds until it has twenty
+    candidates, then stops at the next party of any kind; its window records only
+    the parties it would take. A vessel "Petrov" ranks right after the twentieth
+    party, and one of the twenty leaves: the company's row now stops at the vessel,
+    which the window cannot tell, so it is screened again, while the same name with
+    no type is followed by its window and spared. Both equal a full re-screen."""
+    with Store.open(tmp_path / "home") as store:
+        first = _ladder_list(tmp_path / "0" / "list.csv", {}, vessel=True)
+        assert load(store, "ladder", [first]).status == "activated"
+        book = tmp_path / "book.csv"
+        with book.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Customer ID", "Counterparty", "Type"])
+            writer.writerows([["C1", "Petrov", "Company"], ["C2", "Petrov", ""]])
+        save_portfolio(store, "book", book)
+        portfolio = get_portfolio(store, "book")
+        run_portfolio(store, Screener.open(store.home), portfolio)
+        listed = _ladder_list(tmp_path / "1" / "list.csv", {5: 30}, vessel=True)
+        incremental, _screener = _run_after(store, portfolio, "ladder", listed)
+        assert incremental.record.rows_full == 1  # the company's row
+        assert incremental.record.rows_incremental == 1
 
 
 def _cut_list(path: Path, added: list[str]) -> Path:
@@ -405,3 +439,40 @@ def test_a_row_whose_candidates_two_parties_left_is_spared_and_its_window_stored
         assert incremental.record.rows_full == 0
         bar = load_screened(store, portfolio)[key].bar
         assert bar.rank == screener.screen_with_bar("Petrov")[1].rank
+
+
+def test_rows_of_a_given_type_after_two_list_changes_equal_full_rescreens(
+    monitor_home: Path, shared_lists: Path, tmp_path: Path
+) -> None:
+    """A book with a type column: each name as a person, as an organisation and as
+    neither. A row's type makes its look-up pass over listed parties of other kinds,
+    which the scope must reckon with wherever the look-up would stop elsewhere; after
+    each of two list changes the incremental run gives what a full re-screen gives."""
+    un = shared_lists / "un-consolidated" / "consolidated.xml"
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first_edit = edit_un(
+        un, tmp_path / "first" / "consolidated.xml", rename=12, delete=4, add=4, seed=31
+    )
+    second_edit = edit_un(
+        first_edit.path, tmp_path / "second" / "consolidated.xml", rename=12, delete=3, seed=32
+    )
+    names = book_names(un, first_edit, second_edit)
+    book = tmp_path / "book.csv"
+    with book.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Customer ID", "Counterparty", "Type"])
+        for number, name in enumerate(names):
+            for kind in ("Individual", "Organization", ""):
+                writer.writerow([f"C{number}-{kind or 'any'}", name, kind])
+    with Store.open(monitor_home) as store:
+        save_portfolio(store, "book", book)
+        portfolio = get_portfolio(store, "book")
+        run_portfolio(store, Screener.open(monitor_home), portfolio)
+        for edit in (first_edit, second_edit):
+            assert load(store, "un_sc_sanctions", [edit.path]).status == "activated"
+            screener = Screener.open(monitor_home)
+            reference = run_portfolio(store, screener, portfolio, full=True, record=False)
+            incremental = run_portfolio(store, screener, portfolio)
+            assert incremental.record.incremental and incremental.record.rows_incremental > 0
+            assert_same(incremental, reference)

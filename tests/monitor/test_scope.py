@@ -872,3 +872,82 @@ def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alo
         assert [(h.entity_id, h.matched_name) for h in after] == [("test:kovacs", "Kovacs Imre")]
         assert spared.rescored == {"test:kovacs": after[0]}
         assert compared["names_hit"] == 0
+
+
+@pytest.mark.parametrize("schema", ["", "Organization"])
+@pytest.mark.parametrize(
+    ("ladder_size", "vessel_words", "change", "followed"),
+    [
+        (26, ("20+", "20+"), "ladder-5 leaves", True),  # the vessel is first left out
+        (19, ("19+", "19+"), "one enters", True),  # room for one: with it twenty
+        (26, ("19+", "19+"), "ladder-20 moves", True),  # to the front: twenty sooner
+        # to right after the twentieth party (of no schema, the first left out: after
+        # the last party taken, so not followed either)
+        (26, ("30", "20+"), "the vessel moves", False),
+    ],
+)
+def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
+    schema: str, ladder_size: int, vessel_words: tuple[str, str], change: str, followed: bool
+) -> None:
+    """A look-up passes over parties of a schema the row does not allow until it has
+    twenty, then stops at the next party of any schema, which the window does not
+    record. A vessel "Petrov" ranks among the organisations "Petrov" ("+": a common
+    word more, which weighs a little less than a word of one's own), and a change
+    makes an organisation's look-up have its twenty sooner, or brings the vessel
+    after the twentieth: the look-up now stops at the vessel, so an organisation's
+    row is screened again, while a row of no schema, which takes the vessel like
+    any party, is followed by its window."""
+    rng = random.Random(ladder_size + len(change))
+    background = unrelated(rng, 300) + sharing_zeta(rng)
+
+    def vessel_of(words: str) -> Entity:
+        made = ladder(rng, int(words.rstrip("+")))
+        name = made.names[0].value + (" Zeta" if words.endswith("+") else "")
+        return replace(made, id="test:vessel", schema="Vessel", names=(Name.make(name),))
+
+    parties = [ladder(rng, n) for n in range(1, ladder_size + 1)]
+    vessel = before = vessel_of(vessel_words[0])
+    if vessel_words[1] != vessel_words[0]:
+        vessel = vessel_of(vessel_words[1])
+    old = Screener.from_entities([*background, *parties, before], "old")
+    changed: set[str] = set()
+    added: set[str] = set()
+    listed = list(parties)
+    if change == "ladder-5 leaves":
+        listed[4] = replace(ladder(rng, 30), id="test:ladder-5")
+        changed.add("test:ladder-5")
+    elif change == "ladder-20 moves":
+        listed[19] = replace(ladder(rng, 1), id="test:ladder-20")
+        changed.add("test:ladder-20")
+    elif change == "one enters":
+        listed.append(replace(ladder(rng, 2), id="test:entering"))
+        added.add("test:entering")
+    if vessel is not before:
+        changed.add(vessel.id)
+    new = Screener.from_entities([*background, *listed, vessel], snapshot="new")
+    diff = ListChange(0, 1, frozenset(added), frozenset(), frozenset(changed))
+    scope = ListScope(old.index, new, diff, new.default_threshold, LIMIT)
+    as_screened = {"schema": schema or None}
+    hits, bar = old.screen_with_bar("Petrov", **as_screened)
+    new_hits, new_bar = new.screen_with_bar("Petrov", **as_screened)
+    previous = {h.entity_id: h.matched_name for h in hits}
+    normalized = normalize_name("Petrov")
+    screened = Screened(bar, normalized.script, normalized.tokens)
+    spared = scope.check(RawQuery("Petrov", schema, "", ""), previous, screened)
+    if schema:
+        assert vessel.id not in new.candidates("Petrov", **as_screened)
+        assert new_bar.rank != bar.rank, "the look-up stops at the vessel now"
+        assert spared is None, change
+        return
+    if not followed:
+        assert spared is None
+        return
+    assert spared is not None and spared.screened.shifted, change
+    assert spared.screened.bar.rank == new_bar.rank
+    rescored = spared.rescored or {}
+    kept: list[Hit] = [h for h in hits if h.entity_id not in rescored]
+    kept += [h for h in rescored.values() if h is not None]
+    kept.sort(key=lambda h: (-h.score, h.entity_id))
+    assert [(h.entity_id, h.score) for h in kept[:LIMIT]] == [
+        (h.entity_id, h.score) for h in new_hits
+    ]

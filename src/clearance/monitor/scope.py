@@ -51,10 +51,14 @@ bar's rank moves to the new first name left out. The window also names the
 party after the first one left out and where the next one begins, so two
 changed parties leaving are followed too (`ListScope._both_gone`), and one
 leaving as another enters, which leaves the bar where it was
-(`ListScope._swapped`). A changed party's names that are not concerned (as they
-were, or without a reweighed word) are probed on their own for such a row:
-ranked above the bar, they hold its place. Such a row's window and the parties
-its bar names are then stored as unknown, so a later change screens it where it
+(`ListScope._swapped`). The look-up of a row with a schema passes over parties
+of other kinds until it has its candidates and then stops at the next party of
+any kind, which the window does not record: such a row is followed only where
+the count of parties reaches its limit where it did. A changed party's names
+that are not concerned (as they were, or without a reweighed word) are probed
+on their own for a row whose candidates that party enters or leaves: ranked
+above the bar, they hold its place. A row followed so has its window and the
+parties its bar names stored as unknown, so a later change screens it where it
 would need them. Weights are rounded, so many names rank alike to the bit, and
 the look-up breaks such ties by name id: a name concerned tied with the first
 name left out falls before or after it by id, that name being found again in
@@ -403,6 +407,12 @@ class _Concerned:
                 continue
             position, entity_id = owner[name_id]
             if allowed is not None and not allowed(position):
+                # the look-up passes over a party of another kind only until it has all
+                # its candidates; after the last one's first name, it stops there
+                if window is None or (
+                    window.size >= MAX_CANDIDATES and (not rank < low or _near(rank, low))
+                ):
+                    return None
                 continue
             kept.add(entity_id)
             # a twin level with the edge may be the one a tie left out of the ranking
@@ -890,6 +900,13 @@ class ListScope:
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
+            if judged[1][2] is not None and (
+                changed_last or (window is None and (before.entities or after.entities))
+            ):
+                # the row's schema makes the look-up pass over parties of other kinds
+                # until it has its candidates: where the last one's first name may come
+                # sooner, a party passed over may be the first left out (`_shift`)
+                return None
             window = moved.window
             if window is not None and (
                 before.windowed or after.windowed or changed_last or changed_next
@@ -987,6 +1004,8 @@ class ListScope:
             if found is None:
                 return None
             others, weights, held = found
+            if held.entities and allowed is not None and changed_last:
+                return None  # the last party's first name may come sooner (see below)
             if held.entities:  # a candidate before and after: only its names change
                 kept = after.entities | held.entities
                 return _Shift(bar.rank, kept, after.names | held.names, ())
@@ -1003,10 +1022,18 @@ class ListScope:
             return party if name_id in other_names else new_side.owner[name_id][1]
 
         entering: tuple[int, ...] = ()
+        # A look-up passes over parties the row's schema does not allow until it has as
+        # many parties as it takes, and then stops at the next party of any schema: the
+        # window records only the parties it would take. Where the count reaches the
+        # limit at another place than before, a party passed over may be the first left
+        # out, so only a ranking free of them (no schema) is followed there.
+        passes_over = allowed is not None
         if came:
             if window.size < MAX_CANDIDATES:
+                if passes_over and window.size + 1 == MAX_CANDIDATES:
+                    return None  # the count reaches the limit now: where is not known
                 return _Shift(bar.rank, taken, after.names, ())  # there was room for one
-            if changed_last or not window.low_clear:
+            if passes_over or changed_last or not window.low_clear:
                 return None  # the last party taken may not rank where it did
             if any(party_key(e) == window.last for e in previous):
                 return None
@@ -1023,6 +1050,8 @@ class ListScope:
                 return None
         elif gone and not full:
             return _Shift(bar.rank, taken, after.names, ())  # none was left out to come in
+        elif passes_over:
+            return None  # the party let in, or the next one, may be one passed over
         else:
             # the party that left lets in the first one left out (`entering`), or the
             # first one left out, changed, goes further down: the bar goes down to the
@@ -1121,6 +1150,8 @@ class ListScope:
         window = bar.window
         if window is None or not window.further or bar.rank == math.inf:
             return None
+        if schema_filter(self.new, schema) is not None:
+            return None  # a party passed over may come in, or be first left out (`_shift`)
         if not gone.isdisjoint(previous) or any(
             party not in self.wholly and self._others(party) is not None for party in gone
         ):
