@@ -845,11 +845,11 @@ class ListScope:
         # each side's names judged against the bar: the old side's with the first
         # party left out where it is a concerned one, the new side's with the twins
         # as the new index numbers them
+        new_allowed = schema_filter(self.new, schema)
         judged = (
             (old_side, credited[0], schema_filter(self.old, schema), twins,
              window.next if changed_next and window is not None else -1),
-            (new_side, credited[1], schema_filter(self.new, schema),
-             {twin[n] for n in twins}, -1),
+            (new_side, credited[1], new_allowed, {twin[n] for n in twins}, -1),
         )  # fmt: skip
         before, after = (
             side.kept(normalized, weights, bar, allowed, holds, side_twins, bar_party)
@@ -900,7 +900,7 @@ class ListScope:
         if moved.scored > INITIAL_POOL or (ranked > RANKED_POOL) != (bar.ranked > RANKED_POOL):
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
-            if judged[1][2] is not None and (
+            if new_allowed is not None and (
                 changed_last or (window is None and (before.entities or after.entities))
             ):
                 # the row's schema makes the look-up pass over parties of other kinds
@@ -978,6 +978,7 @@ class ListScope:
         if window is None:
             return None
         gone, came = before.entities - after.entities, after.entities - before.entities
+        allowed = schema_filter(self.new, schema)
         if before.at_bar:  # the first party left out is concerned: only it may move
             party = self.party_keys.get(window.next)
             if party is None or gone or not came <= {party}:
@@ -988,18 +989,18 @@ class ListScope:
             return self._both_gone(query, credited, bar, after, schema, previous, gone)
         elif len(gone) == 1 and len(came) == 1:
             (left,), (entered,) = gone, came
-            return self._swapped(query, credited, bar, after, schema, previous, left, entered)
+            passes = allowed is not None
+            return self._swapped(query, credited, bar, after, passes, previous, left, entered)
         else:
             return None
         if party in previous:
             return None
-        allowed = schema_filter(self.new, schema)
         other_ranks: dict[int, float] = {}
         other_names: frozenset[int] = frozenset()
         # Its other names (if it has any, they are the same on both sides) may hold its
         # place; a party all of whose names are concerned (an unchanged one with a
         # reweighed word in each) ranks by them alone, as a party changed in full does.
-        if party not in self.wholly and self._others(party) is not None:
+        if not self._ranked_by_concerned(party):
             found = self._held(party, query, keys, bar, allowed) if not before.at_bar else None
             if found is None:
                 return None
@@ -1088,7 +1089,7 @@ class ListScope:
         credited: tuple[dict[int, float], dict[int, float]],
         bar: CandidateBar,
         after: _Kept,
-        schema: str | None,
+        passes_over: bool,
         previous: Collection[str],
         left: str,
         entered: str,
@@ -1103,11 +1104,12 @@ class ListScope:
         party taken, the count of parties reaches its limit earlier if the one
         entering ranks before it: a party the row's schema does not allow, passed
         over before, would then be the first left out, so that is followed only
-        where the schema allows every party or the one entering ranks after it."""
+        where the schema allows every party (not `passes_over`) or the one entering
+        ranks after it."""
         window = bar.window
         if window is None or left in previous or entered in previous:
             return None
-        if any(p not in self.wholly and self._others(p) is not None for p in (left, entered)):
+        if not (self._ranked_by_concerned(left) and self._ranked_by_concerned(entered)):
             return None
         if bar.rank != math.inf and window.next in self.party_keys:
             return None  # the first party left out changed
@@ -1122,7 +1124,7 @@ class ListScope:
         if window.last in self.party_keys:
             if window.last != party_key(left):
                 return None  # the last party taken changed and stayed: its place is not known
-            if schema_filter(self.new, schema) is not None:
+            if passes_over:
                 first = min(
                     (r for n, r in ranks.items() if new_side.owner[n][1] == entered),
                     default=-math.inf,
@@ -1152,9 +1154,7 @@ class ListScope:
             return None
         if schema_filter(self.new, schema) is not None:
             return None  # a party passed over may come in, or be first left out (`_shift`)
-        if not gone.isdisjoint(previous) or any(
-            party not in self.wholly and self._others(party) is not None for party in gone
-        ):
+        if not gone.isdisjoint(previous) or not all(map(self._ranked_by_concerned, gone)):
             return None
         if window.next in self.party_keys or window.second in self.party_keys:
             return None  # a party let in changed
@@ -1164,7 +1164,7 @@ class ListScope:
         old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
         if any(_near(r, window.beyond) for r in old_ranks.values()):
             return None  # the party after the two let in may be a changed one
-        ranks = new_side.ranks(query, credited[1], bar, schema_filter(self.new, schema))
+        ranks = new_side.ranks(query, credited[1], bar, None)  # (no schema: see above)
         taken = after.entities
         outside = [r for n, r in ranks.items() if new_side.owner[n][1] not in taken]
         if any(r < window.after or _near(r, window.after) for r in outside):
@@ -1201,6 +1201,11 @@ class ListScope:
         # as they were, they neither pass the best nor move a cut ranking's edge
         held = others.kept(query, weights, bar, allowed, twins=weights.keys())
         return None if held is None else (others, weights, held)
+
+    def _ranked_by_concerned(self, party: str) -> bool:
+        """Whether where a party ranks is known from its names concerned alone: it changed
+        in full, or has no name other than concerned ones."""
+        return party in self.wholly or self._others(party) is None
 
     def _others(self, party: str) -> _Concerned | None:
         """The names of a party concerned that are not (as they were, or without a
