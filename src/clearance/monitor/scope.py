@@ -502,6 +502,18 @@ class _Replayed(NamedTuple):
     exact: bool = False
 
 
+class _Credited(NamedTuple):
+    """What a row's look-up credits the names concerned (`ListScope._credits`), with what
+    `_replay` derives from that alone, worked out once for the rows sharing it."""
+
+    old: dict[int, float]  # name id -> credit, in the old index
+    new: dict[int, float]  # in the new index
+    #: names credited alike on both sides (`_twins`), as each index numbers them
+    twins_old: frozenset[int]
+    twins_new: frozenset[int]
+    new_credits: frozenset[float]  # the credits in the new index (is the best one kept?)
+
+
 class _Shift(NamedTuple):
     """What `ListScope._shift` finds when the parties among a row's candidates change."""
 
@@ -576,9 +588,11 @@ class ListScope:
             *self.concerned, known=self.new.token_ids, sounds={} if sounds is None else sounds
         )
         self._credited: dict[
-            tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], bool, str],
-            tuple[dict[int, float], dict[int, float]],
+            tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], bool, str], _Credited
         ] = {}
+        # a row's type cell -> its schema and the look-up's filter in each index: half the
+        # book's rows reach a name concerned, most with a type cell like many others'
+        self._schemas: dict[str, tuple[str | None, Allowed | None, Allowed | None]] = {}
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
         self.twin = _twins(*self.concerned)
         # the new positions of the parties whose hit a row may have to work out again
@@ -817,24 +831,20 @@ class ListScope:
         ):
             # the usual case: it reaches none
             return _Replayed(screened, nothing, no_names, (), keys)
-        credited = self._credits(normalized, keys, found)
+        found_credits = self._credits(normalized, keys, found)
+        credited = (found_credits.old, found_credits.new)
         if not credited[0] and not credited[1]:
             return _Replayed(screened, nothing, no_names, (), keys)
         bar = screened.bar
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
-        schema = schema_of(query.schema)  # checked when the row was screened
+        # (the type cell was checked when the row was screened)
+        schema, old_allowed, new_allowed = self._schema(query.schema)
         # A renamed party's name often gets the very credit it got before (the row
         # does not reach the respelt word): if it was the best, the best stays. The
         # unchanged names keep their credit, so none passes it; the kept() calls
         # make sure no name concerned does.
-        holds = bar.best in credited[1].values()
-        twin, new_credit = self.twin, credited[1]
-        twins = {
-            n
-            for n, shared in credited[0].items()
-            if (m := twin.get(n)) is not None and new_credit.get(m) == shared
-        }
+        holds = bar.best in found_credits.new_credits
         # whether the parties at the bar's window are concerned ones (a bar kept a
         # window only where its ranking was not cut at an edge)
         window = bar.window
@@ -845,11 +855,10 @@ class ListScope:
         # each side's names judged against the bar: the old side's with the first
         # party left out where it is a concerned one, the new side's with the twins
         # as the new index numbers them
-        new_allowed = schema_filter(self.new, schema)
         judged = (
-            (old_side, credited[0], schema_filter(self.old, schema), twins,
+            (old_side, credited[0], old_allowed, found_credits.twins_old,
              window.next if changed_next and window is not None else -1),
-            (new_side, credited[1], new_allowed, {twin[n] for n in twins}, -1),
+            (new_side, credited[1], new_allowed, found_credits.twins_new, -1),
         )  # fmt: skip
         before, after = (
             side.kept(normalized, weights, bar, allowed, holds, side_twins, bar_party)
@@ -884,7 +893,7 @@ class ListScope:
         # How many names more the cut ranking holds after the change than before, at
         # most and at least: twins ranked on both sides cancel out, a twin ranked on
         # one side only counts as a name level with the edge.
-        paired = {twin[n] for n in before.pooled} & after.pooled
+        paired = {self.twin[n] for n in before.pooled} & after.pooled
         unsure_before = before.level + len(before.pooled) - len(paired)
         unsure_after = after.level + len(after.pooled) - len(paired)
         most = after.unpaired + unsure_after - before.unpaired
@@ -1282,14 +1291,15 @@ class ListScope:
     ) -> tuple[dict[int, float], dict[int, float]]:
         """Name id -> the weight the look-up credits it, for the names concerned that
         the query's keys reach in the old index and in the new."""
-        return self._credits(query, keys, [self._probes.reach(k, query.script) for k in keys])
+        credited = self._credits(query, keys, [self._probes.reach(k, query.script) for k in keys])
+        return credited.old, credited.new
 
     def _credits(
         self,
         query: NormalizedName,
         keys: list[str],
         found: list[tuple[dict[int, float], dict[int, float]]],
-    ) -> tuple[dict[int, float], dict[int, float]]:
+    ) -> _Credited:
         # What the look-up credits depends only on the keys that reach a word concerned
         # (and whether each is one of the query's own parts), what they reach (which
         # differs by script only for Arabic and Greek), the query's initials, whether
@@ -1312,11 +1322,35 @@ class ListScope:
         if credited is None:
             if len(self._credited) >= _CREDITED_CACHE_SIZE:
                 self._credited.clear()
-            credited = self._credited[signature] = (
-                old_side.weights(query, keys, [old for old, _new in found]),
-                new_side.weights(query, keys, [new for _old, new in found]),
+            old_credit = old_side.weights(query, keys, [old for old, _new in found])
+            new_credit = new_side.weights(query, keys, [new for _old, new in found])
+            twin = self.twin
+            twins = frozenset(
+                n
+                for n, shared in old_credit.items()
+                if (m := twin.get(n)) is not None and new_credit.get(m) == shared
+            )
+            credited = self._credited[signature] = _Credited(
+                old_credit,
+                new_credit,
+                twins,
+                frozenset(twin[n] for n in twins),
+                frozenset(new_credit.values()),
             )
         return credited
+
+    def _schema(self, cell: str) -> tuple[str | None, Allowed | None, Allowed | None]:
+        """A row's type cell read as `parse_row` reads it, and the look-up's filter for
+        that schema in the old index and in the new."""
+        known = self._schemas.get(cell)
+        if known is None:
+            schema = schema_of(cell)
+            known = self._schemas[cell] = (
+                schema,
+                schema_filter(self.old, schema),
+                schema_filter(self.new, schema),
+            )
+        return known
 
 
 #: the scripts whose keys reach words otherwise (`probe`, `similarities`)
