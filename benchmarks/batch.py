@@ -48,14 +48,15 @@ COUNTRIES = ("US", "GB", "DE", "FR", "CN", "RU", "IR", "AE", "TR", "IN", "BR", "
 SEGMENTS = ("retail", "corporate", "supplier", "correspondent")
 
 
-def listed_names(screener: Screener) -> list[tuple[str, str]]:
-    """(primary or alias name, a country of the entity) of every listed party in Latin script."""
+def listed_names(screener: Screener) -> list[tuple[str, str, str]]:
+    """(primary or alias name, a country of the entity, its schema) of every listed party
+    in Latin script."""
     names = []
     for entity in screener.entities():
         country = next((c.code.upper() for c in entity.countries if len(c.code) == 2), "")
         for name in entity.names:
             if name.kind in (NameKind.PRIMARY, NameKind.ALIAS) and name.script == "Latin":
-                names.append((name.value, country))
+                names.append((name.value, country, entity.schema))
     names.sort()
     return names
 
@@ -78,29 +79,34 @@ def vary(name: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def write_book(path: Path, rows: int, share: float, screener: Screener) -> int:
-    """The book, streamed to disk; returns how many rows came from the lists."""
+def write_book(path: Path, rows: int, share: float, screener: Screener, typed: bool = False) -> int:
+    """The book, streamed to disk; returns how many rows came from the lists. `typed`:
+    with a type column (Person or Company for the Faker names, the listed party's
+    schema for the listed ones), which makes each row's look-up pass over parties of
+    other kinds; the rows are the same either way."""
     rng = random.Random(SEED)
     listed = listed_names(screener)
     unlisted_count = rows - int(rows * share)
     print(f"generating {unlisted_count:,} Faker names …", flush=True)
     started = time.perf_counter()
-    unlisted = common.unlisted_names(unlisted_count, SEED, lambda _name: False)
+    unlisted = common.unlisted_parties(unlisted_count, SEED, lambda _name: False)
     print(f"  {time.perf_counter() - started:.0f} s", flush=True)
     from_lists = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        queue = iter(unlisted)
+        writer.writerow((*HEADER, "type") if typed else HEADER)
+        queue = iter(unlisted.items())
         for i in range(rows):
-            name = next(queue, None) if rng.random() >= share else None
-            if name is None:
-                listed_name, country = rng.choice(listed)
+            party = next(queue, None) if rng.random() >= share else None
+            if party is None:
+                listed_name, country, kind = rng.choice(listed)
                 name = vary(listed_name, rng)
                 from_lists += 1
             else:
+                name, kind = party
                 country = rng.choice(COUNTRIES)
-            writer.writerow((f"C{i:08d}", name, country, rng.choice(SEGMENTS)))
+            cells = (f"C{i:08d}", name, country, rng.choice(SEGMENTS))
+            writer.writerow((*cells, kind) if typed else cells)
     return from_lists
 
 

@@ -284,6 +284,12 @@ def unlisted_names(count: int, seed: int, taken: Callable[[str], bool]) -> list[
     Half persons, half companies; `taken(name)` rejects a name (e.g. one on the
     lists, or one already used as a listed query).
     """
+    return list(unlisted_parties(count, seed, taken))
+
+
+def unlisted_parties(count: int, seed: int, taken: Callable[[str], bool]) -> dict[str, str]:
+    """`unlisted_names`, each with its kind ("Person" or "Company"), in the same order:
+    a book with a type column (benchmarks/monitor.py --typed)."""
     from faker import Faker
 
     fakers = []
@@ -292,14 +298,14 @@ def unlisted_names(count: int, seed: int, taken: Callable[[str], bool]) -> list[
         fake.seed_instance(seed * 1000 + i)
         fakers.append(fake)
     rng = random.Random(seed)
-    names: dict[str, None] = {}
+    names: dict[str, str] = {}
     while len(names) < count:
         fake = rng.choice(fakers)
-        name = fake.name() if rng.random() < 0.5 else fake.company()
-        name = " ".join(name.split())
+        person = rng.random() < 0.5
+        name = " ".join((fake.name() if person else fake.company()).split())
         if name and name not in names and not taken(name):
-            names[name] = None
-    return list(names)
+            names[name] = "Person" if person else "Company"
+    return names
 
 
 #: the index's tables whose sizes say how big it is (whichever the index has)

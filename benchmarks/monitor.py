@@ -1,7 +1,7 @@
 """Monitoring benchmark: an incremental run after a list change against a full re-screen.
 
 Run: .venv/bin/python benchmarks/monitor.py [--rows 100000] [--change-share 0.01]
-     [--mixed] [--amend] [--repeat 2] [--lists-only]
+     [--mixed] [--amend] [--typed] [--repeat 2] [--lists-only]
 
 Target (the issue): after a list change touching 1% of entities, the
 incremental run at least 10× faster than a full re-screen, with the same hits.
@@ -9,7 +9,9 @@ incremental run at least 10× faster than a full re-screen, with the same hits.
 Steps, on one core (common.pin_to_one_core), in a temporary folder:
 1. a store of every shared list (`clearance update --from`, in a child process);
 2. a portfolio of --rows rows, made by benchmarks/batch.py's book generator:
-   Faker names from 24 locales plus 2% listed names, varied as books hold them;
+   Faker names from 24 locales plus 2% listed names, varied as books hold them
+   (with --typed, a type column too: Person or Company, or the listed party's
+   schema, so each row's look-up passes over parties of other kinds);
 3. the first run (full);
 4. a list change: a copy of OFAC's SDN CSV files in which --change-share of all
    listed entities (1%) have one letter of their name altered, loaded with
@@ -276,6 +278,9 @@ def main() -> None:
         action="store_true",
         help="amend the chosen entities' remarks instead of altering a name",
     )
+    parser.add_argument(
+        "--typed", action="store_true", help="give the book a type column (Person, Company …)"
+    )
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
     parser.add_argument(
         "--repeat", type=int, default=2, help="times each run is timed (the least counts)"
@@ -290,7 +295,10 @@ def main() -> None:
     common.single_threaded()
     core = common.pin_to_one_core()
     fingerprint = common.source_fingerprint()
-    print(f"monitor benchmark, {date.today().isoformat()}: {args.rows:,} rows")
+    print(
+        f"monitor benchmark, {date.today().isoformat()}: {args.rows:,} rows"
+        + (" with a type column" if args.typed else "")
+    )
     print(common.describe_machine(core))
     with tempfile.TemporaryDirectory(prefix="clearance-monitor-bench-") as tmp:
         folder = Path(tmp)
@@ -304,7 +312,7 @@ def main() -> None:
         entities = len(screener.index.entities)
         print(f"store: {entities:,} entities ({time.perf_counter() - started:.1f} s)")
         book = folder / "book.csv"
-        from_lists = write_book(book, args.rows, args.listed_share, screener)
+        from_lists = write_book(book, args.rows, args.listed_share, screener, args.typed)
         with Store.open(home) as store:
             save_portfolio(store, "book", book)
             started = time.perf_counter()
