@@ -23,6 +23,7 @@ from clearance.monitor.scope import Screened
 
 WINDOW = Window(20, 11, -3.0, 12, -2.5, True, False)
 FURTHER = WINDOW._replace(second=13, beyond=-2.0, beyond_clear=True, further=True)
+KINDS = FURTHER._replace(kinds=True, next_allowed=False, after_any=-2.25, beyond_any=-2.1)
 
 
 def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -> None:
@@ -30,6 +31,11 @@ def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -
     assert unpacked_window(_WINDOW.pack(20, 11, -3.0, 12, -2.5, 1)) == WINDOW
     assert unpacked_window(packed_window(FURTHER)) == FURTHER
     assert unpacked_window(packed_window(WINDOW)) == WINDOW
+    # a typed row's window reads back with where the look-up meets parties of any kind;
+    # one kept before (or of a row without a type) reads as not knowing that
+    assert unpacked_window(packed_window(KINDS)) == KINDS
+    assert unpacked_window(packed_window(KINDS._replace(next_allowed=True))).next_allowed
+    assert not unpacked_window(packed_window(FURTHER)).kinds
     assert unpacked_window(None) is None and packed_window(None) is None
 
 

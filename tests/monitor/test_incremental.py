@@ -365,15 +365,16 @@ def test_a_row_whose_candidates_one_party_left_is_spared_then_screened_when_need
                 assert bar == fresh
 
 
-def test_a_typed_row_is_screened_again_where_its_look_up_may_stop_at_a_party_passed_over(
+def test_a_typed_row_follows_a_party_leaving_to_where_its_look_up_now_stops(
     tmp_path: Path,
 ) -> None:
     """A company's look-up passes over listed parties of other kinds until it has twenty
-    candidates, then stops at the next party of any kind; its window records only
-    the parties it would take. A vessel "Petrov" ranks right after the twentieth
-    party, and one of the twenty leaves: the company's row now stops at the vessel,
-    which the window cannot tell, so it is screened again, while the same name with
-    no type is followed by its window and spared. Both equal a full re-screen."""
+    candidates, then stops at the next party of any kind. A vessel "Petrov" ranks
+    right after the twentieth party, and one of the twenty leaves: the company's row
+    now takes the first party left out and stops at the vessel. Its window knows
+    where the look-up meets parties of any kind, so the row is spared with the bar
+    a fresh screening gives, as is the same name with no type. Both equal a full
+    re-screen."""
     with Store.open(tmp_path / "home") as store:
         first = _ladder_list(tmp_path / "0" / "list.csv", {}, vessel=True)
         assert load(store, "ladder", [first]).status == "activated"
@@ -385,10 +386,15 @@ def test_a_typed_row_is_screened_again_where_its_look_up_may_stop_at_a_party_pas
         save_portfolio(store, "book", book)
         portfolio = get_portfolio(store, "book")
         run_portfolio(store, Screener.open(store.home), portfolio)
+        company = next(r.key for r in load_rows(store, portfolio)[1] if r.row_id == "C1")
+        before = load_screened(store, portfolio)[company].bar
+        assert before.window is not None and before.window.kinds
         listed = _ladder_list(tmp_path / "1" / "list.csv", {5: 30}, vessel=True)
-        incremental, _screener = _run_after(store, portfolio, "ladder", listed)
-        assert incremental.record.rows_full == 1  # the company's row
-        assert incremental.record.rows_incremental == 1
+        incremental, screener = _run_after(store, portfolio, "ladder", listed)
+        assert incremental.record.rows_full == 0
+        fresh = screener.screen_with_bar("Petrov", schema="Company")[1]
+        # the bar moved down to the vessel's name, where the look-up stops now
+        assert load_screened(store, portfolio)[company].bar.rank == fresh.rank != before.rank
 
 
 def _cut_list(path: Path, added: list[str]) -> Path:

@@ -876,27 +876,36 @@ def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alo
 
 @pytest.mark.parametrize("schema", ["", "Organization"])
 @pytest.mark.parametrize(
-    ("ladder_size", "vessel_words", "change", "followed"),
+    ("ladder_size", "vessel_words", "change", "followed", "typed_followed"),
     [
-        (26, ("20+", "20+"), "ladder-5 leaves", True),  # the vessel is first left out
-        (19, ("19+", "19+"), "one enters", True),  # room for one: with it twenty
-        (26, ("19+", "19+"), "ladder-20 moves", True),  # to the front: twenty sooner
+        # the vessel is first left out; one leaving, an organisation's look-up takes
+        # the next organisation and stops at the vessel, as its window knows
+        (26, ("20+", "20+"), "ladder-5 leaves", True, True),
+        (19, ("19+", "19+"), "one enters", True, False),  # room for one: with it twenty
+        (26, ("19+", "19+"), "ladder-20 moves", True, False),  # to the front: twenty sooner
         # to right after the twentieth party (of no schema, the first left out: after
         # the last party taken, so not followed either)
-        (26, ("30", "20+"), "the vessel moves", False),
+        (26, ("30", "20+"), "the vessel moves", False, False),
     ],
 )
 def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
-    schema: str, ladder_size: int, vessel_words: tuple[str, str], change: str, followed: bool
+    schema: str,
+    ladder_size: int,
+    vessel_words: tuple[str, str],
+    change: str,
+    followed: bool,
+    typed_followed: bool,
 ) -> None:
     """A look-up passes over parties of a schema the row does not allow until it has
-    twenty, then stops at the next party of any schema, which the window does not
-    record. A vessel "Petrov" ranks among the organisations "Petrov" ("+": a common
-    word more, which weighs a little less than a word of one's own), and a change
-    makes an organisation's look-up have its twenty sooner, or brings the vessel
-    after the twentieth: the look-up now stops at the vessel, so an organisation's
-    row is screened again, while a row of no schema, which takes the vessel like
-    any party, is followed by its window."""
+    twenty, then stops at the next party of any schema. A vessel "Petrov" ranks
+    among the organisations "Petrov" ("+": a common word more, which weighs a
+    little less than a word of one's own), and a change makes an organisation's
+    look-up have its twenty sooner, or brings the vessel after the twentieth, or
+    makes one of the twenty leave: the look-up now stops at the vessel. The window
+    records where the look-up meets parties of any kind after the first one left
+    out, so a party leaving is followed there; the other changes screen an
+    organisation's row again. A row of no schema, which takes the vessel like any
+    party, is followed by its window."""
     rng = random.Random(ladder_size + len(change))
     background = unrelated(rng, 300) + sharing_zeta(rng)
 
@@ -937,9 +946,15 @@ def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
     if schema:
         assert vessel.id not in new.candidates("Petrov", **as_screened)
         assert new_bar.rank != bar.rank, "the look-up stops at the vessel now"
-        assert spared is None, change
-        return
-    if not followed:
+        if not typed_followed:
+            assert spared is None, change
+            return
+        # a window kept before windows knew where the look-up meets parties of any kind
+        assert bar.window is not None and bar.window.kinds
+        unknowing = bar._replace(window=bar.window._replace(kinds=False))
+        kept_before = Screened(unknowing, normalized.script, normalized.tokens)
+        assert scope.check(RawQuery("Petrov", schema, "", ""), previous, kept_before) is None
+    elif not followed:
         assert spared is None
         return
     assert spared is not None and spared.screened.shifted, change

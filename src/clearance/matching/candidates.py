@@ -65,7 +65,16 @@ class Window(NamedTuple):
     whose first name is at `after` (0: none), `beyond` the rank of the first name
     of the party after that one (infinity: none), and `beyond_clear` no candidate
     has a name ranked between the bar and `beyond`: what two parties leaving let
-    in, and where the bar then goes."""
+    in, and where the bar then goes.
+
+    A row with a type passes over parties of other kinds until it has its
+    candidates, then stops at the next party of any kind; `next` is that one, and
+    `second` the first party after it that the row's type allows. Where `kinds`
+    (windows kept before it are without): `next_allowed` whether the type allows
+    `next`, `after_any` the rank of the first name of the first party of any kind
+    after `next` that the look-up had not met before, and `beyond_any` that of
+    the first such party after `second`: where the look-up stops when one
+    candidate leaves (the party let in is `next` where allowed, else `second`)."""
 
     size: int
     last: int
@@ -78,6 +87,10 @@ class Window(NamedTuple):
     beyond: float = math.inf
     beyond_clear: bool = False
     further: bool = False
+    kinds: bool = False
+    next_allowed: bool = True
+    after_any: float = math.inf
+    beyond_any: float = math.inf
 
 
 class CandidateBar(NamedTuple):
@@ -564,19 +577,32 @@ def _window(
     low_clear = all(name_rows[n][_NAME_ENTITY] == last for n in kept[last_at + 1 :])
     following, after, high_clear = 0, math.inf, True
     second, beyond, beyond_clear = -1, math.inf, True
+    # for a row with a type: the parties the look-up met by the first one left out (it
+    # passed over those of other kinds), and the first names of those it meets after
+    kinds = allowed is not None and left_out >= 0
+    met = {name_rows[n][_NAME_ENTITY] for _rank, n in ranked[: left_out + 1]} if kinds else set()
+    after_any = beyond_any = math.inf
     if left_out >= 0:
         following = name_rows[ranked[left_out][1]][_NAME_ENTITY]
         for rank, name_id in ranked[left_out + 1 :]:
             entity = name_rows[name_id][_NAME_ENTITY]
+            if kinds and entity not in met:
+                met.add(entity)
+                if after_any == math.inf:
+                    after_any = rank
+                elif second >= 0 and beyond_any == math.inf:
+                    beyond_any = rank
             if entity in entities:
                 if second < 0:
                     high_clear = False
                 beyond_clear = False
             elif entity not in (following, second) and (allowed is None or allowed(entity)):
                 if second >= 0:
+                    # (a party met first here: `beyond_any`, no later than this, is known)
                     beyond = rank
                     break
                 after, second = rank, entity
+    next_allowed = allowed is None or left_out < 0 or allowed(following)
     return Window(
         len(entities),
         party_key(party_id(last, 0)),
@@ -589,6 +615,10 @@ def _window(
         beyond,
         beyond_clear,
         True,
+        kinds,
+        next_allowed,
+        after_any,
+        beyond_any,
     )
 
 

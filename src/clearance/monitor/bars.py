@@ -28,6 +28,8 @@ from clearance.monitor.scope import Screened
 _WINDOW = struct.Struct("<HIdIdB")
 #: and since: then second and beyond, and beyond_clear as a third bit
 _FURTHER_WINDOW = struct.Struct("<HIdIdBId")
+#: and for a row with a type, since: after_any and beyond_any, next_allowed as a fourth bit
+_KINDS_WINDOW = struct.Struct("<HIdIdBIddd")
 
 
 def packed_parties(parties: frozenset[int] | None) -> bytes | None:
@@ -51,6 +53,12 @@ def packed_window(window: Window | None) -> bytes | None:
         return _WINDOW.pack(
             window.size, window.last, window.last_rank, window.next, window.after, flags & 3
         )
+    if window.kinds:
+        return _KINDS_WINDOW.pack(
+            window.size, window.last, window.last_rank, window.next, window.after,
+            flags | window.next_allowed << 3, window.second, window.beyond,
+            window.after_any, window.beyond_any,
+        )  # fmt: skip
     return _FURTHER_WINDOW.pack(
         window.size, window.last, window.last_rank, window.next, window.after, flags,
         window.second, window.beyond,
@@ -63,6 +71,14 @@ def unpacked_window(packed: bytes | None) -> Window | None:
     if len(packed) == _WINDOW.size:
         size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
         return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
+    if len(packed) == _KINDS_WINDOW.size:
+        size, last, last_rank, following, after, flags, second, beyond, after_any, beyond_any = (
+            _KINDS_WINDOW.unpack(packed)
+        )
+        return Window(
+            size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),
+            second, beyond, bool(flags & 4), True, True, bool(flags & 8), after_any, beyond_any,
+        )  # fmt: skip
     size, last, last_rank, following, after, flags, second, beyond = _FURTHER_WINDOW.unpack(packed)
     return Window(
         size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),

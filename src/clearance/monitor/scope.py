@@ -73,7 +73,7 @@ The monitor's tests and benchmark compare incremental runs with full ones.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Container, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -1061,7 +1061,10 @@ class ListScope:
         elif gone and not full:
             return _Shift(bar.rank, taken, after.names, ())  # none was left out to come in
         elif passes_over:
-            return None  # the party let in, or the next one, may be one passed over
+            typed = self._typed_gone(query, credited, bar, before, taken, owner, other_ranks)
+            if typed is None:
+                return None
+            rank, entering = typed
         else:
             # the party that left lets in the first one left out (`entering`), or the
             # first one left out, changed, goes further down: the bar goes down to the
@@ -1091,6 +1094,62 @@ class ListScope:
             n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
         return _Shift(rank, taken, names, entering)
+
+    def _typed_gone(
+        self,
+        query: NormalizedName,
+        credited: tuple[dict[int, float], dict[int, float]],
+        bar: CandidateBar,
+        before: _Kept,
+        taken: frozenset[str],
+        owner: Callable[[int], str],
+        other_ranks: dict[int, float],
+    ) -> tuple[float, tuple[int, ...]] | None:
+        """One candidate leaving the full candidates of a row with a type: the look-up
+        takes one party more, the first one left out where the type allows it, else
+        the first one after it that it allows (`Window.second`), and stops at the first
+        party of any kind it meets after that one (`Window.after_any`,
+        `Window.beyond_any`). The new bar's rank and the party let in, where the
+        window knows them (kept since it did) and no party concerned may be where
+        the look-up now stops: none met there before, no name concerned of a party
+        not taken ranked between the old bar and the new one, and no party concerned
+        that the look-up met before the bar (passed over) whose names other than
+        concerned ones may now be the first it meets of it. `owner`: a name's party;
+        `other_ranks`: the ranks of the names of the party that left other than its
+        concerned ones."""
+        window = bar.window
+        if window is None or before.at_bar or not window.kinds:
+            return None
+        if window.next_allowed:
+            let_in, stop, clear = window.next, window.after_any, window.high_clear
+        else:
+            if window.second == 0 or window.second in self.party_keys:
+                return None  # no party to let in, or a changed one
+            let_in, stop, clear = window.second, window.beyond_any, window.beyond_clear
+        if not clear:
+            return None  # a candidate has a name between the old bar and the new one
+        old_side, new_side = self.concerned
+        old_ranks = old_side.ranks(query, credited[0], bar, None)
+        if any(_near(r, stop) for r in old_ranks.values()):
+            return None  # the party met there may be a changed one
+        for name_id, rank in old_ranks.items():
+            party = old_side.owner[name_id][1]
+            if (
+                party not in taken
+                and (rank < bar.rank or _near(rank, bar.rank))
+                and not self._ranked_by_concerned(party)
+            ):
+                return None  # passed over before the bar: its other names may come first now
+        ranks = new_side.ranks(query, credited[1], bar, None) | other_ranks
+        for name_id, rank in ranks.items():
+            if owner(name_id) in taken or (rank < bar.rank and not _near(rank, bar.rank)):
+                continue  # a candidate, or passed over while the look-up takes one more
+            if rank < stop or _near(rank, stop):
+                # where the look-up stops now, or (before `second`, allowed) the party
+                # it lets in
+                return None
+        position = self._position(let_in)
+        return None if position is None else (stop, (position,))
 
     def _swapped(
         self,
