@@ -874,6 +874,54 @@ def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alo
         assert compared["names_hit"] == 0
 
 
+@pytest.mark.parametrize(
+    ("fillers", "followed"),
+    [
+        (20, True),  # respelt: as many words of its own, so it ranks where it did
+        (1, False),  # to the front: the look-up has its twenty sooner
+    ],
+)
+def test_a_typed_rows_last_party_changed_is_followed_where_its_first_name_comes_no_sooner(
+    fillers: int, followed: bool
+) -> None:
+    """An organisation's look-up takes twenty parties "Petrov", passing over a vessel
+    "Petrov" that ranks between the nineteenth and the twentieth, and stops at the
+    party after the twentieth. The twentieth party changes: respelt in words the row
+    does not reach, its first name ranks where it did, so the look-up still has its
+    twenty there and the row is spared as it was; moved to the front, the look-up
+    has its twenty at the nineteenth and stops at the vessel, which the row's window
+    cannot tell, so it is screened again."""
+    rng = random.Random(7 + fillers)
+    background = unrelated(rng, 300) + sharing_zeta(rng)
+    parties = [ladder(rng, n) for n in range(1, 27)]
+    made = ladder(rng, 19)
+    vessel = replace(
+        made, id="test:vessel", schema="Vessel", names=(Name.make(made.names[0].value + " Zeta"),)
+    )
+    old = Screener.from_entities([*background, *parties, vessel], "old")
+    listed = list(parties)
+    listed[19] = replace(ladder(rng, fillers), id="test:ladder-20")
+    new = Screener.from_entities([*background, *listed, vessel], snapshot="new")
+    diff = ListChange(0, 1, frozenset(), frozenset(), frozenset({"test:ladder-20"}))
+    scope = ListScope(old.index, new, diff, new.default_threshold, LIMIT)
+    hits, bar = old.screen_with_bar("Petrov", schema="Organization")
+    new_hits, new_bar = new.screen_with_bar("Petrov", schema="Organization")
+    assert bar.window is not None and scope.party_keys.get(bar.window.last) == "test:ladder-20"
+    normalized = normalize_name("Petrov")
+    spared = scope.check(
+        RawQuery("Petrov", "Organization", "", ""),
+        {h.entity_id: h.matched_name for h in hits},
+        Screened(bar, normalized.script, normalized.tokens),
+    )
+    if not followed:
+        assert new_bar.rank != bar.rank, "the look-up stops at the vessel now"
+        assert spared is None
+        return
+    assert spared is not None and not spared.screened.shifted
+    assert spared.screened.bar.rank == new_bar.rank == bar.rank
+    assert not spared.rescored and hits == new_hits
+
+
 @pytest.mark.parametrize("schema", ["", "Organization"])
 @pytest.mark.parametrize(
     ("ladder_size", "vessel_words", "change", "followed", "typed_followed"),

@@ -910,7 +910,8 @@ class ListScope:
             return None  # a pool is cut that was not, or the other way round
         if before.entities == after.entities and not before.at_bar:
             if new_allowed is not None and (
-                changed_last or (window is None and (before.entities or after.entities))
+                (changed_last and self._last_sooner(normalized, credited[1], bar))
+                or (window is None and (before.entities or after.entities))
             ):
                 # the row's schema makes the look-up pass over parties of other kinds
                 # until it has its candidates: where the last one's first name may come
@@ -1094,6 +1095,28 @@ class ListScope:
             n for n, r in ranks.items() if owner(n) in taken and r < rank and not _near(r, rank)
         )
         return _Shift(rank, taken, names, entering)
+
+    def _last_sooner(
+        self, query: NormalizedName, credit: dict[int, float], bar: CandidateBar
+    ) -> bool:
+        """Whether the last party a row's look-up takes, a changed one, may have its first
+        name sooner than before (then a look-up that passes over parties of other kinds
+        has its candidates sooner, and one it passed over may be the first left out).
+        It does not where none of its names concerned ranks before where its first name
+        did, nor ties with it (the new index numbers names anew): its other names are as
+        they were, and ranked no sooner than its first. `credit`: what the row's look-up
+        credits the names concerned in the new index."""
+        window = bar.window
+        party = self.party_keys.get(window.last, "") if window is not None else ""
+        if window is None or not party or window.last_rank == bar.rank:
+            return True
+        owner = self.concerned[1].owner
+        return any(
+            owner[name_id][1] == party
+            and (rank < window.last_rank or (_near(rank, window.last_rank)))
+            and rank != window.last_rank
+            for name_id, rank in self.concerned[1].ranks(query, credit, bar, None).items()
+        )
 
     def _typed_gone(
         self,
