@@ -874,6 +874,49 @@ def test_a_changed_party_that_gave_no_hit_is_compared_by_its_names_concerned_alo
         assert compared["names_hit"] == 0
 
 
+def test_a_typed_row_whose_candidate_left_stops_at_a_party_it_passed_over() -> None:
+    """Once it has its candidates, a look-up stops at the next name of any party it has
+    not taken, a party of another kind it passed over included. A vessel "Petrov"
+    has a name among an organisation's twenty candidates (passed over), one right
+    after the twentieth (the first left out) and one between the next two
+    organisations. One of the twenty leaves: the look-up passes over the vessel
+    again, takes the next organisation and stops at the vessel's third name, as
+    the row's window recorded, and the row is spared with a fresh screening's bar."""
+    rng = random.Random(17)
+    background = unrelated(rng, 300) + sharing_zeta(rng)
+    parties = [ladder(rng, n) for n in range(1, 27)]
+    names = [ladder(rng, 5).names[0]] + [
+        Name.make(ladder(rng, words).names[0].value + " Zeta") for words in (20, 21)
+    ]
+    vessel = Entity(id="test:vessel", dataset="test", schema="Vessel", names=tuple(names))
+    old = Screener.from_entities([*background, *parties, vessel], "old")
+    listed = list(parties)
+    listed[4] = replace(ladder(rng, 30), id="test:ladder-5")
+    new = Screener.from_entities([*background, *listed, vessel], snapshot="new")
+    diff = ListChange(0, 1, frozenset(), frozenset(), frozenset({"test:ladder-5"}))
+    scope = ListScope(old.index, new, diff, new.default_threshold, LIMIT)
+    hits, bar = old.screen_with_bar("Petrov", schema="Organization")
+    new_hits, new_bar = new.screen_with_bar("Petrov", schema="Organization")
+    window = bar.window
+    assert window is not None and window.kinds and not window.next_allowed
+    assert window.beyond_any < window.beyond, "the vessel's third name comes first"
+    normalized = normalize_name("Petrov")
+    spared = scope.check(
+        RawQuery("Petrov", "Organization", "", ""),
+        {h.entity_id: h.matched_name for h in hits},
+        Screened(bar, normalized.script, normalized.tokens),
+    )
+    assert spared is not None and spared.screened.shifted
+    assert spared.screened.bar.rank == new_bar.rank == window.beyond_any
+    rescored = spared.rescored or {}
+    kept = [h for h in hits if h.entity_id not in rescored]
+    kept += [h for h in rescored.values() if h is not None]
+    kept.sort(key=lambda h: (-h.score, h.entity_id))
+    assert [(h.entity_id, h.score) for h in kept[:LIMIT]] == [
+        (h.entity_id, h.score) for h in new_hits
+    ]
+
+
 @pytest.mark.parametrize(
     ("fillers", "followed"),
     [

@@ -68,13 +68,14 @@ class Window(NamedTuple):
     in, and where the bar then goes.
 
     A row with a type passes over parties of other kinds until it has its
-    candidates, then stops at the next party of any kind; `next` is that one, and
-    `second` the first party after it that the row's type allows. Where `kinds`
-    (windows kept before it are without): `next_allowed` whether the type allows
-    `next`, `after_any` the rank of the first name of the first party of any kind
-    after `next` that the look-up had not met before, and `beyond_any` that of
-    the first such party after `second`: where the look-up stops when one
-    candidate leaves (the party let in is `next` where allowed, else `second`)."""
+    candidates, then stops at the next name of any party it has not taken (one it
+    passed over included); `next` is that party, and `second` the first party
+    after it that the row's type allows. Where `kinds` (windows kept before it
+    are without): `next_allowed` whether the type allows `next`, `after_any` the
+    rank of the first name after `next`'s of a party not taken other than `next`,
+    and `beyond_any` that of the first name after `second`'s of a party not taken
+    other than `second`: where the look-up stops when one candidate leaves (the
+    party let in is `next` where allowed, else `second`)."""
 
     size: int
     last: int
@@ -577,20 +578,18 @@ def _window(
     low_clear = all(name_rows[n][_NAME_ENTITY] == last for n in kept[last_at + 1 :])
     following, after, high_clear = 0, math.inf, True
     second, beyond, beyond_clear = -1, math.inf, True
-    # for a row with a type: the parties the look-up met by the first one left out (it
-    # passed over those of other kinds), and the first names of those it meets after
+    # for a row with a type: where the look-up would stop after taking one party more
+    # (at the next name of any party not taken, one it passed over included)
     kinds = allowed is not None and left_out >= 0
-    met = {name_rows[n][_NAME_ENTITY] for _rank, n in ranked[: left_out + 1]} if kinds else set()
     after_any = beyond_any = math.inf
     if left_out >= 0:
         following = name_rows[ranked[left_out][1]][_NAME_ENTITY]
         for rank, name_id in ranked[left_out + 1 :]:
             entity = name_rows[name_id][_NAME_ENTITY]
-            if kinds and entity not in met:
-                met.add(entity)
-                if after_any == math.inf:
+            if kinds and entity not in entities:
+                if after_any == math.inf and entity != following:
                     after_any = rank
-                elif second >= 0 and beyond_any == math.inf:
+                if second >= 0 and beyond_any == math.inf and entity != second:
                     beyond_any = rank
             if entity in entities:
                 if second < 0:
@@ -598,8 +597,7 @@ def _window(
                 beyond_clear = False
             elif entity not in (following, second) and (allowed is None or allowed(entity)):
                 if second >= 0:
-                    # (a party met first here: `beyond_any`, no later than this, is known)
-                    beyond = rank
+                    beyond = rank  # (and `beyond_any`, no later than this, is known)
                     break
                 after, second = rank, entity
     next_allowed = allowed is None or left_out < 0 or allowed(following)

@@ -1130,16 +1130,14 @@ class ListScope:
     ) -> tuple[float, tuple[int, ...]] | None:
         """One candidate leaving the full candidates of a row with a type: the look-up
         takes one party more, the first one left out where the type allows it, else
-        the first one after it that it allows (`Window.second`), and stops at the first
-        party of any kind it meets after that one (`Window.after_any`,
-        `Window.beyond_any`). The new bar's rank and the party let in, where the
-        window knows them (kept since it did) and no party concerned may be where
-        the look-up now stops: none met there before, no name concerned of a party
-        not taken ranked between the old bar and the new one, and no party concerned
-        that the look-up met before the bar (passed over) whose names other than
-        concerned ones may now be the first it meets of it. `owner`: a name's party;
-        `other_ranks`: the ranks of the names of the party that left other than its
-        concerned ones."""
+        the first one after it that it allows (`Window.second`), and stops at the next
+        name of any party it has not taken (`Window.after_any`, `Window.beyond_any`).
+        The new bar's rank and the party let in, where the window knows them (kept
+        since it did) and no party concerned may be where the look-up now stops:
+        none had a name there, and no name concerned of a party not taken (nor a name
+        of the party that left) ranks between the old bar and the new one. `owner`:
+        a name's party; `other_ranks`: the ranks of the names of the party that left
+        other than its concerned ones."""
         window = bar.window
         if window is None or before.at_bar or not window.kinds:
             return None
@@ -1154,15 +1152,7 @@ class ListScope:
         old_side, new_side = self.concerned
         old_ranks = old_side.ranks(query, credited[0], bar, None)
         if any(_near(r, stop) for r in old_ranks.values()):
-            return None  # the party met there may be a changed one
-        for name_id, rank in old_ranks.items():
-            party = old_side.owner[name_id][1]
-            if (
-                party not in taken
-                and (rank < bar.rank or _near(rank, bar.rank))
-                and not self._ranked_by_concerned(party)
-            ):
-                return None  # passed over before the bar: its other names may come first now
+            return None  # the name there may be a changed party's
         ranks = new_side.ranks(query, credited[1], bar, None) | other_ranks
         for name_id, rank in ranks.items():
             if owner(name_id) in taken or (rank < bar.rank and not _near(rank, bar.rank)):
