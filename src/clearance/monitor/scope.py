@@ -52,9 +52,11 @@ party after the first one left out and where the next one begins, so two
 changed parties leaving are followed too (`ListScope._both_gone`), and one
 leaving as another enters, which leaves the bar where it was
 (`ListScope._swapped`). The look-up of a row with a schema passes over parties
-of other kinds until it has its candidates and then stops at the next party of
-any kind, which the window does not record: such a row is followed only where
-the count of parties reaches its limit where it did. A changed party's names
+of other kinds until it has its candidates and then stops at the next name of
+any party it has not taken: the window records where it would stop after one
+party more, so one candidate leaving is followed (`ListScope._typed_gone`);
+otherwise such a row is followed only where the count of parties reaches its
+limit where it did. A changed party's names
 that are not concerned (as they were, or without a reweighed word) are probed
 on their own for a row whose candidates that party enters or leaves: ranked
 above the bar, they hold its place. A row followed so has its window and the
@@ -1113,8 +1115,8 @@ class ListScope:
         owner = self.concerned[1].owner
         return any(
             owner[name_id][1] == party
-            and (rank < window.last_rank or (_near(rank, window.last_rank)))
             and rank != window.last_rank
+            and (rank < window.last_rank or _near(rank, window.last_rank))
             for name_id, rank in self.concerned[1].ranks(query, credit, bar, None).items()
         )
 
