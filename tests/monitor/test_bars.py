@@ -31,8 +31,8 @@ def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -
     assert unpacked_window(_WINDOW.pack(20, 11, -3.0, 12, -2.5, 1)) == WINDOW
     assert unpacked_window(packed_window(FURTHER)) == FURTHER
     assert unpacked_window(packed_window(WINDOW)) == WINDOW
-    # a typed row's window reads back with where the look-up meets parties of any kind;
-    # one kept before (or of a row without a type) reads as not knowing that
+    # a typed row's window reads back with where its look-up would stop after one party
+    # more; one kept before (or of a row without a type) reads as not knowing that
     assert unpacked_window(packed_window(KINDS)) == KINDS
     assert unpacked_window(packed_window(KINDS._replace(next_allowed=True))).next_allowed
     assert not unpacked_window(packed_window(FURTHER)).kinds

@@ -369,12 +369,12 @@ def test_a_typed_row_follows_a_party_leaving_to_where_its_look_up_now_stops(
     tmp_path: Path,
 ) -> None:
     """A company's look-up passes over listed parties of other kinds until it has twenty
-    candidates, then stops at the next party of any kind. A vessel "Petrov" ranks
-    right after the twentieth party, and one of the twenty leaves: the company's row
-    now takes the first party left out and stops at the vessel. Its window knows
-    where the look-up meets parties of any kind, so the row is spared with the bar
-    a fresh screening gives, as is the same name with no type. Both equal a full
-    re-screen."""
+    candidates, then stops at the next name of any party it has not taken. A vessel
+    "Petrov" ranks right after the twentieth party, and one of the twenty leaves:
+    the company's row now takes the first party left out and stops at the vessel.
+    Its window records where the look-up would stop after one party more, so the
+    row is spared with the bar a fresh screening gives, as is the same name with no
+    type. Both equal a full re-screen."""
     with Store.open(tmp_path / "home") as store:
         first = _ladder_list(tmp_path / "0" / "list.csv", {}, vessel=True)
         assert load(store, "ladder", [first]).status == "activated"
