@@ -13,6 +13,7 @@ from clearance.matching.candidates import (
     Window,
 )
 from clearance.monitor.bars import (
+    _EARLY_KINDS_WINDOW,
     _WINDOW,
     packed_parties,
     packed_window,
@@ -23,7 +24,14 @@ from clearance.monitor.scope import Screened
 
 WINDOW = Window(20, 11, -3.0, 12, -2.5, True, False)
 FURTHER = WINDOW._replace(second=13, beyond=-2.0, beyond_clear=True, further=True)
-KINDS = FURTHER._replace(kinds=True, next_allowed=False, after_any=-2.25, beyond_any=-2.1)
+KINDS = FURTHER._replace(
+    kinds=True,
+    next_allowed=False,
+    after_any=-2.25,
+    beyond_any=-2.1,
+    low_rank=-3.5,
+    low_kinds_clear=True,
+)
 
 
 def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -> None:
@@ -36,6 +44,9 @@ def test_a_window_stored_before_windows_looked_further_reads_as_not_that_far() -
     assert unpacked_window(packed_window(KINDS)) == KINDS
     assert unpacked_window(packed_window(KINDS._replace(next_allowed=True))).next_allowed
     assert not unpacked_window(packed_window(FURTHER)).kinds
+    # as versions between kept it, where the look-up would stop was counted otherwise
+    early = _EARLY_KINDS_WINDOW.pack(20, 11, -3.0, 12, -2.5, 1 | 4 | 8, 13, -2.0, -2.25, -2.1)
+    assert unpacked_window(early) == FURTHER
     assert unpacked_window(None) is None and packed_window(None) is None
 
 

@@ -973,6 +973,11 @@ def test_a_typed_rows_last_party_changed_is_followed_where_its_first_name_comes_
         # the next organisation and stops at the vessel, as its window knows
         (26, ("20+", "20+"), "ladder-5 leaves", True, True),
         (19, ("19+", "19+"), "one enters", True, False),  # room for one: with it twenty
+        # a full row: the one entering pushes the last out, and the look-up has its
+        # twenty at the nineteenth, where it stops at the vessel (before the last
+        # one's first name), or at the last one's first name (the vessel after it)
+        (26, ("19+", "19+"), "one enters", True, False),
+        (26, ("20+", "20+"), "one enters", True, True),
         (26, ("19+", "19+"), "ladder-20 moves", True, False),  # to the front: twenty sooner
         # to right after the twentieth party (of no schema, the first left out: after
         # the last party taken, so not followed either)
@@ -992,10 +997,12 @@ def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
     among the organisations "Petrov" ("+": a common word more, which weighs a
     little less than a word of one's own), and a change makes an organisation's
     look-up have its twenty sooner, or brings the vessel after the twentieth, or
-    makes one of the twenty leave: the look-up now stops at the vessel. The window
-    records where the look-up meets parties of any kind after the first one left
-    out, so a party leaving is followed there; the other changes screen an
-    organisation's row again. A row of no schema, which takes the vessel like any
+    makes one of the twenty leave, or one enter: the look-up now stops at the
+    vessel, or at the last party's first name. The window records where the look-up
+    would stop after one party more, and whether a party not taken has a name
+    between the last two parties' first names, so a party leaving, and one entering
+    where none has, are followed; the other changes screen an organisation's row
+    again. A row of no schema, which takes the vessel like any
     party, is followed by its window."""
     rng = random.Random(ladder_size + len(change))
     background = unrelated(rng, 300) + sharing_zeta(rng)

@@ -75,7 +75,11 @@ class Window(NamedTuple):
     rank of the first name after `next`'s of a party not taken other than `next`,
     and `beyond_any` that of the first name after `second`'s of a party not taken
     other than `second`: where the look-up stops when one candidate leaves (the
-    party let in is `next` where allowed, else `second`)."""
+    party let in is `next` where allowed, else `second`). And `low_rank` the rank
+    of the first name of the party taken before the last (in the order of their
+    first names), with `low_kinds_clear` no name of a party not taken ranked
+    between it and the last party's first name: where the look-up stops when one
+    party enters a full row, pushing the last one out."""
 
     size: int
     last: int
@@ -92,6 +96,8 @@ class Window(NamedTuple):
     next_allowed: bool = True
     after_any: float = math.inf
     beyond_any: float = math.inf
+    low_rank: float = -math.inf
+    low_kinds_clear: bool = False
 
 
 class CandidateBar(NamedTuple):
@@ -601,6 +607,21 @@ def _window(
                     break
                 after, second = rank, entity
     next_allowed = allowed is None or left_out < 0 or allowed(following)
+    low_rank, low_kinds_clear = -math.inf, False
+    if kinds and len(entities) > 1:
+        # where the parties taken are first named: the last two of those places
+        firsts: list[int] = []
+        named: set[int] = set()
+        for at, (_rank, name_id) in enumerate(ranked[:left_out]):
+            entity = name_rows[name_id][_NAME_ENTITY]
+            if entity in entities and entity not in named:
+                named.add(entity)
+                firsts.append(at)
+        low_at, last_first = firsts[-2], firsts[-1]
+        low_rank = ranked[low_at][0]
+        low_kinds_clear = all(
+            name_rows[n][_NAME_ENTITY] in entities for _r, n in ranked[low_at + 1 : last_first]
+        )
     return Window(
         len(entities),
         party_key(party_id(last, 0)),
@@ -617,6 +638,8 @@ def _window(
         next_allowed,
         after_any,
         beyond_any,
+        low_rank,
+        low_kinds_clear,
     )
 
 

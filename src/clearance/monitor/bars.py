@@ -28,8 +28,11 @@ from clearance.monitor.scope import Screened
 _WINDOW = struct.Struct("<HIdIdB")
 #: and since: then second and beyond, and beyond_clear as a third bit
 _FURTHER_WINDOW = struct.Struct("<HIdIdBId")
-#: and for a row with a type, since: after_any and beyond_any, next_allowed as a fourth bit
-_KINDS_WINDOW = struct.Struct("<HIdIdBIddd")
+#: and for a row with a type, since: after_any, beyond_any and low_rank, next_allowed and
+#: low_kinds_clear as a fourth and fifth bit
+_KINDS_WINDOW = struct.Struct("<HIdIdBIdddd")
+#: as versions between them kept it (after_any counted otherwise): read as not knowing it
+_EARLY_KINDS_WINDOW = struct.Struct("<HIdIdBIddd")
 
 
 def packed_parties(parties: frozenset[int] | None) -> bytes | None:
@@ -56,8 +59,8 @@ def packed_window(window: Window | None) -> bytes | None:
     if window.kinds:
         return _KINDS_WINDOW.pack(
             window.size, window.last, window.last_rank, window.next, window.after,
-            flags | window.next_allowed << 3, window.second, window.beyond,
-            window.after_any, window.beyond_any,
+            flags | window.next_allowed << 3 | window.low_kinds_clear << 4,
+            window.second, window.beyond, window.after_any, window.beyond_any, window.low_rank,
         )  # fmt: skip
     return _FURTHER_WINDOW.pack(
         window.size, window.last, window.last_rank, window.next, window.after, flags,
@@ -72,13 +75,17 @@ def unpacked_window(packed: bytes | None) -> Window | None:
         size, last, last_rank, following, after, flags = _WINDOW.unpack(packed)
         return Window(size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2))
     if len(packed) == _KINDS_WINDOW.size:
-        size, last, last_rank, following, after, flags, second, beyond, after_any, beyond_any = (
-            _KINDS_WINDOW.unpack(packed)
-        )
+        (
+            size, last, last_rank, following, after, flags, second, beyond,
+            after_any, beyond_any, low_rank,
+        ) = _KINDS_WINDOW.unpack(packed)  # fmt: skip
         return Window(
             size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),
             second, beyond, bool(flags & 4), True, True, bool(flags & 8), after_any, beyond_any,
+            low_rank, bool(flags & 16),
         )  # fmt: skip
+    if len(packed) == _EARLY_KINDS_WINDOW.size:
+        packed = packed[: _FURTHER_WINDOW.size]
     size, last, last_rank, following, after, flags, second, beyond = _FURTHER_WINDOW.unpack(packed)
     return Window(
         size, last, last_rank, following, after, bool(flags & 1), bool(flags & 2),

@@ -54,9 +54,10 @@ leaving as another enters, which leaves the bar where it was
 (`ListScope._swapped`). The look-up of a row with a schema passes over parties
 of other kinds until it has its candidates and then stops at the next name of
 any party it has not taken: the window records where it would stop after one
-party more, so one candidate leaving is followed (`ListScope._typed_gone`);
-otherwise such a row is followed only where the count of parties reaches its
-limit where it did. A changed party's names
+party more, so one candidate leaving is followed (`ListScope._typed_gone`), and
+whether a party not taken has a name between the last two parties' first names,
+so one entering is (`ListScope._typed_came`); otherwise such a row is followed
+only where the count of parties reaches its limit where it did. A changed party's names
 that are not concerned (as they were, or without a reweighed word) are probed
 on their own for a row whose candidates that party enters or leaves: ranked
 above the bar, they hold its place. A row followed so has its window and the
@@ -1046,8 +1047,10 @@ class ListScope:
                 if passes_over and window.size + 1 == MAX_CANDIDATES:
                     return None  # the count reaches the limit now: where is not known
                 return _Shift(bar.rank, taken, after.names, ())  # there was room for one
-            if passes_over or changed_last or not window.low_clear:
+            if changed_last or not window.low_clear:
                 return None  # the last party taken may not rank where it did
+            if passes_over and not self._typed_came(query, credited[1], bar, taken, owner):
+                return None  # the look-up may stop at a party it passed over
             if any(party_key(e) == window.last for e in previous):
                 return None
             rank = window.last_rank
@@ -1119,6 +1122,33 @@ class ListScope:
             and (rank < window.last_rank or _near(rank, window.last_rank))
             for name_id, rank in self.concerned[1].ranks(query, credit, bar, None).items()
         )
+
+    def _typed_came(
+        self,
+        query: NormalizedName,
+        credit: dict[int, float],
+        bar: CandidateBar,
+        taken: frozenset[str],
+        owner: Callable[[int], str],
+    ) -> bool:
+        """Whether one party entering the full candidates of a row with a type pushes the
+        last one out and moves the bar up to its first name, as in a row without: the
+        look-up has its candidates at the first name of the party taken before the last
+        (`Window.low_rank`) or at the one entering, and stops at the next name of a
+        party it has not taken. That is the last party's first name where no other
+        party not taken had a name between those two (`Window.low_kinds_clear`) and
+        no name concerned of one ranks there now. `credit`: what the row's look-up
+        credits the names concerned in the new index; `owner`: a name's party."""
+        window = bar.window
+        if window is None or not window.kinds or not window.low_kinds_clear:
+            return False
+        low, last = window.low_rank, window.last_rank
+        for name_id, rank in self.concerned[1].ranks(query, credit, bar, None).items():
+            if owner(name_id) in taken:
+                continue
+            if (rank > low or _near(rank, low)) and (rank < last or _near(rank, last)):
+                return False
+        return True
 
     def _typed_gone(
         self,
