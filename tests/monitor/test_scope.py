@@ -978,6 +978,10 @@ def test_a_typed_rows_last_party_changed_is_followed_where_its_first_name_comes_
         # one's first name), or at the last one's first name (the vessel after it)
         (26, ("19+", "19+"), "one enters", True, False),
         (26, ("20+", "20+"), "one enters", True, True),
+        # the nineteenth party (first named where the look-up had its twenty but for
+        # the last) comes to the front as one enters: it has them sooner, at the
+        # eighteenth, and stops at the vessel passed over after it
+        (26, ("18+", "18+"), "one enters, ladder-19 moves", False, False),
         (26, ("19+", "19+"), "ladder-20 moves", True, False),  # to the front: twenty sooner
         # to right after the twentieth party (of no schema, the first left out: after
         # the last party taken, so not followed either)
@@ -1026,9 +1030,12 @@ def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
     elif change == "ladder-20 moves":
         listed[19] = replace(ladder(rng, 1), id="test:ladder-20")
         changed.add("test:ladder-20")
-    elif change == "one enters":
+    elif change.startswith("one enters"):
         listed.append(replace(ladder(rng, 2), id="test:entering"))
         added.add("test:entering")
+        if change.endswith("ladder-19 moves"):
+            listed[18] = replace(ladder(rng, 1), id="test:ladder-19")
+            changed.add("test:ladder-19")
     if vessel is not before:
         changed.add(vessel.id)
     new = Screener.from_entities([*background, *listed, vessel], snapshot="new")

@@ -1049,7 +1049,7 @@ class ListScope:
                 return _Shift(bar.rank, taken, after.names, ())  # there was room for one
             if changed_last or not window.low_clear:
                 return None  # the last party taken may not rank where it did
-            if passes_over and not self._typed_came(query, credited[1], bar, taken, owner):
+            if passes_over and not self._typed_came(query, credited, bar, taken, owner):
                 return None  # the look-up may stop at a party it passed over
             if any(party_key(e) == window.last for e in previous):
                 return None
@@ -1126,7 +1126,7 @@ class ListScope:
     def _typed_came(
         self,
         query: NormalizedName,
-        credit: dict[int, float],
+        credited: tuple[dict[int, float], dict[int, float]],
         bar: CandidateBar,
         taken: frozenset[str],
         owner: Callable[[int], str],
@@ -1136,14 +1136,19 @@ class ListScope:
         look-up has its candidates at the first name of the party taken before the last
         (`Window.low_rank`) or at the one entering, and stops at the next name of a
         party it has not taken. That is the last party's first name where no other
-        party not taken had a name between those two (`Window.low_kinds_clear`) and
-        no name concerned of one ranks there now. `credit`: what the row's look-up
-        credits the names concerned in the new index; `owner`: a name's party."""
+        party not taken had a name between those two (`Window.low_kinds_clear`), no
+        name concerned of one ranks there now, and the first name at `low_rank` is
+        not a concerned one (its party's first name might come sooner, and with it
+        the place where the look-up has its candidates). `credited`: what the row's
+        look-up credits the names concerned in each index; `owner`: a name's party."""
         window = bar.window
         if window is None or not window.kinds or not window.low_kinds_clear:
             return False
         low, last = window.low_rank, window.last_rank
-        for name_id, rank in self.concerned[1].ranks(query, credit, bar, None).items():
+        old_ranks = self.concerned[0].ranks(query, credited[0], bar, None)
+        if any(_near(rank, low) for rank in old_ranks.values()):
+            return False
+        for name_id, rank in self.concerned[1].ranks(query, credited[1], bar, None).items():
             if owner(name_id) in taken:
                 continue
             if (rank > low or _near(rank, low)) and (rank < last or _near(rank, last)):
