@@ -57,10 +57,10 @@ any party it has not taken: the window records where it would stop after one
 party more, so one candidate leaving is followed (`ListScope._typed_gone`), and
 whether a party not taken has a name between the last two parties' first names,
 so one entering is (`ListScope._typed_came`); otherwise such a row is followed
-only where the count of parties reaches its limit where it did. A changed party's names
-that are not concerned (as they were, or without a reweighed word) are probed
-on their own for a row whose candidates that party enters or leaves: ranked
-above the bar, they hold its place. A row followed so has its window and the
+only where the count of parties reaches its limit where it did. A changed
+party's names that are not concerned (as they were, or without a reweighed
+word) are probed on their own for a row whose candidates that party enters or
+leaves: ranked above the bar, they hold its place. A row followed so has its window and the
 parties its bar names stored as unknown, so a later change screens it where it
 would need them. Weights are rounded, so many names rank alike to the bit, and
 the look-up breaks such ties by name id: a name concerned tied with the first
@@ -478,6 +478,23 @@ def _near(a: float, b: float) -> bool:
     return abs(a - b) <= _TOLERANCE * (1.0 + abs(a) + abs(b))
 
 
+def _untaken_between(
+    ranks: dict[int, float],
+    owner: Callable[[int], str],
+    taken: Collection[str],
+    low: float,
+    high: float,
+) -> bool:
+    """Whether a name (id -> rank) of a party not `taken` (`owner`: a name's party) ranks
+    from `low` to `high`, either end included, or too close to call."""
+    return any(
+        owner(name_id) not in taken
+        and (rank > low or _near(rank, low))
+        and (rank < high or _near(rank, high))
+        for name_id, rank in ranks.items()
+    )
+
+
 def _lowered(rescored: dict[str, Hit | None], scores: Mapping[str, float] | None) -> bool:
     """Whether a previous hit worked out again is lost or scores less (or may: `scores`
     not known). Hits are kept by score, then entity id: while none is lowered, the
@@ -593,9 +610,9 @@ class ListScope:
         self._credited: dict[
             tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], bool, str], _Credited
         ] = {}
-        # a row's type cell -> its schema and the look-up's filter in each index: half the
-        # book's rows reach a name concerned, most with a type cell like many others'
-        self._schemas: dict[str, tuple[str | None, Allowed | None, Allowed | None]] = {}
+        # a row's type cell -> the look-up's filter for it in each index: half the book's
+        # rows reach a name concerned, most with a type cell like many others'
+        self._filters: dict[str, tuple[Allowed | None, Allowed | None]] = {}
         self.stable = (stable_old, stable_new)  # name ids, in the old index and the new
         self.twin = _twins(*self.concerned)
         # the new positions of the parties whose hit a row may have to work out again
@@ -842,7 +859,7 @@ class ListScope:
         if bar.best == -math.inf:  # ANY_CHANGE: any concerned name it reaches counts
             return None
         # (the type cell was checked when the row was screened)
-        schema, old_allowed, new_allowed = self._schema(query.schema)
+        old_allowed, new_allowed = self._filtered(query.schema)
         # A renamed party's name often gets the very credit it got before (the row
         # does not reach the respelt word): if it was the best, the best stays. The
         # unchanged names keep their credit, so none passes it; the kept() calls
@@ -937,7 +954,7 @@ class ListScope:
                 screened, after.entities, after.names, (), keys, bar.ranked <= RANKED_POOL
             )
         shift = self._shift(
-            normalized, keys, credited, bar, before, after, schema, previous, changed_last
+            normalized, keys, credited, bar, before, after, new_allowed, previous, changed_last
         )
         if shift is None:
             return None
@@ -970,7 +987,7 @@ class ListScope:
         bar: CandidateBar,
         before: _Kept,
         after: _Kept,
-        schema: str | None,
+        allowed: Allowed | None,
         previous: Collection[str],
         changed_last: bool,
     ) -> _Shift | None:
@@ -985,13 +1002,19 @@ class ListScope:
         no window, more than one party moved, a party moved that had a hit, another
         first party left out changed (or, where one enters, the last party taken),
         a name too close to call, or names of other candidates between the old bar
-        and the new one. `keys`: the row's look-up
-        keys; `changed_last`: the last party taken is a concerned one."""
+        and the new one. `keys`: the row's look-up keys; `allowed`: its schema's
+        filter in the new index; `changed_last`: the last party taken is a concerned
+        one."""
         window = bar.window
         if window is None:
             return None
         gone, came = before.entities - after.entities, after.entities - before.entities
-        allowed = schema_filter(self.new, schema)
+        # A look-up passes over parties the row's schema does not allow until it has as
+        # many parties as it takes, and then stops at the next name of any party it has
+        # not taken: the window records only part of that. Where the count reaches the
+        # limit at another place than before, a party passed over may be the first left
+        # out, so a row with a schema is followed only where the window tells.
+        passes_over = allowed is not None
         if before.at_bar:  # the first party left out is concerned: only it may move
             party = self.party_keys.get(window.next)
             if party is None or gone or not came <= {party}:
@@ -999,11 +1022,12 @@ class ListScope:
         elif len(gone) + len(came) == 1:
             (party,) = gone | came
         elif len(gone) == 2 and not came:
-            return self._both_gone(query, credited, bar, after, schema, previous, gone)
+            if passes_over:
+                return None  # a party passed over may come in, or be first left out
+            return self._both_gone(query, credited, bar, after, previous, gone)
         elif len(gone) == 1 and len(came) == 1:
             (left,), (entered,) = gone, came
-            passes = allowed is not None
-            return self._swapped(query, credited, bar, after, passes, previous, left, entered)
+            return self._swapped(query, credited, bar, after, passes_over, previous, left, entered)
         else:
             return None
         if party in previous:
@@ -1036,12 +1060,6 @@ class ListScope:
             return party if name_id in other_names else new_side.owner[name_id][1]
 
         entering: tuple[int, ...] = ()
-        # A look-up passes over parties the row's schema does not allow until it has as
-        # many parties as it takes, and then stops at the next party of any schema: the
-        # window records only the parties it would take. Where the count reaches the
-        # limit at another place than before, a party passed over may be the first left
-        # out, so only a ranking free of them (no schema) is followed there.
-        passes_over = allowed is not None
         if came:
             if window.size < MAX_CANDIDATES:
                 if passes_over and window.size + 1 == MAX_CANDIDATES:
@@ -1076,7 +1094,7 @@ class ListScope:
             # first one left out, changed, goes further down: the bar goes down to the
             # first name after it, and the names of the parties taken down to it come in
             old_side = self.concerned[0]
-            old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
+            old_ranks = old_side.ranks(query, credited[0], bar, None)  # (no schema here)
             # (where the window names the party after the first one left out, it says
             # whether that one changed)
             after_known = window.further and window.second not in self.party_keys
@@ -1148,12 +1166,8 @@ class ListScope:
         old_ranks = self.concerned[0].ranks(query, credited[0], bar, None)
         if any(_near(rank, low) for rank in old_ranks.values()):
             return False
-        for name_id, rank in self.concerned[1].ranks(query, credited[1], bar, None).items():
-            if owner(name_id) in taken:
-                continue
-            if (rank > low or _near(rank, low)) and (rank < last or _near(rank, last)):
-                return False
-        return True
+        ranks = self.concerned[1].ranks(query, credited[1], bar, None)
+        return not _untaken_between(ranks, owner, taken, low, last)
 
     def _typed_gone(
         self,
@@ -1190,14 +1204,12 @@ class ListScope:
         old_ranks = old_side.ranks(query, credited[0], bar, None)
         if any(_near(r, stop) for r in old_ranks.values()):
             return None  # the name there may be a changed party's
+        # (a name before the old bar is passed over while the look-up takes one more; one
+        # after it is where the look-up stops now, or, before `second` and allowed, the
+        # party it lets in)
         ranks = new_side.ranks(query, credited[1], bar, None) | other_ranks
-        for name_id, rank in ranks.items():
-            if owner(name_id) in taken or (rank < bar.rank and not _near(rank, bar.rank)):
-                continue  # a candidate, or passed over while the look-up takes one more
-            if rank < stop or _near(rank, stop):
-                # where the look-up stops now, or (before `second`, allowed) the party
-                # it lets in
-                return None
+        if _untaken_between(ranks, owner, taken, bar.rank, stop):
+            return None
         position = self._position(let_in)
         return None if position is None else (stop, (position,))
 
@@ -1257,7 +1269,6 @@ class ListScope:
         credited: tuple[dict[int, float], dict[int, float]],
         bar: CandidateBar,
         after: _Kept,
-        schema: str | None,
         previous: Collection[str],
         gone: frozenset[str],
     ) -> _Shift | None:
@@ -1266,12 +1277,11 @@ class ListScope:
         where the window looked that far, neither party that left had a hit or has a name
         other than concerned ones (so where they rank now is known), the two let in and
         the party after them did not change, no party concerned comes before the second
-        one let in, and no other candidate has a name between the old bar and the new."""
+        one let in, and no other candidate has a name between the old bar and the new.
+        For a row without a schema (`_shift` screens one with a schema again)."""
         window = bar.window
         if window is None or not window.further or bar.rank == math.inf:
             return None
-        if schema_filter(self.new, schema) is not None:
-            return None  # a party passed over may come in, or be first left out (`_shift`)
         if not gone.isdisjoint(previous) or not all(map(self._ranked_by_concerned, gone)):
             return None
         if window.next in self.party_keys or window.second in self.party_keys:
@@ -1279,10 +1289,10 @@ class ListScope:
         if window.second == 0:
             return None  # one party was left out: no second one to follow
         old_side, new_side = self.concerned
-        old_ranks = old_side.ranks(query, credited[0], bar, schema_filter(self.old, schema))
+        old_ranks = old_side.ranks(query, credited[0], bar, None)
         if any(_near(r, window.beyond) for r in old_ranks.values()):
             return None  # the party after the two let in may be a changed one
-        ranks = new_side.ranks(query, credited[1], bar, None)  # (no schema: see above)
+        ranks = new_side.ranks(query, credited[1], bar, None)
         taken = after.entities
         outside = [r for n, r in ranks.items() if new_side.owner[n][1] not in taken]
         if any(r < window.after or _near(r, window.after) for r in outside):
@@ -1448,14 +1458,13 @@ class ListScope:
             )
         return credited
 
-    def _schema(self, cell: str) -> tuple[str | None, Allowed | None, Allowed | None]:
-        """A row's type cell read as `parse_row` reads it, and the look-up's filter for
-        that schema in the old index and in the new."""
-        known = self._schemas.get(cell)
+    def _filtered(self, cell: str) -> tuple[Allowed | None, Allowed | None]:
+        """The look-up's filter in the old index and in the new for a row's type cell,
+        read as `parse_row` reads it."""
+        known = self._filters.get(cell)
         if known is None:
             schema = schema_of(cell)
-            known = self._schemas[cell] = (
-                schema,
+            known = self._filters[cell] = (
                 schema_filter(self.old, schema),
                 schema_filter(self.new, schema),
             )
