@@ -543,8 +543,10 @@ def find_candidates_with_bar(
     entities: set[int] = set()
     rank_bar = math.inf
     left_out = -1  # where in `ranked` the first name left out is
-    # the last party taken, where its first name is in `kept`, and that name's rank
+    # the last party taken, where its first name is in `kept`, and that name's rank;
+    # where in `ranked` the last two parties taken are first named
     last, last_at, last_rank = -1, -1, math.inf
+    low_first = last_first = -1
     for at, (rank, name_id) in enumerate(ranked):
         entity = name_rows[name_id][_NAME_ENTITY]
         if entity not in entities:
@@ -556,13 +558,16 @@ def find_candidates_with_bar(
                 continue
             entities.add(entity)
             last, last_at, last_rank = entity, len(kept), rank
+            low_first, last_first = last_first, at
         kept.append(name_id)
     if any_change:
         return kept, ANY_CHANGE
     window = None
     if edge == math.inf and kept:
         taken = (last, last_at, last_rank)
-        window = _window(index, ranked, kept, entities, allowed, taken, left_out)
+        window = _window(
+            index, ranked, kept, entities, allowed, taken, left_out, (low_first, last_first)
+        )
     bar = CandidateBar(best_score, floor, rank_bar, scored, ranked_count, edge=edge, window=window)
     return kept, bar
 
@@ -575,9 +580,11 @@ def _window(
     allowed: Callable[[int], bool] | None,
     taken: tuple[int, int, float],
     left_out: int,
+    firsts: tuple[int, int],
 ) -> Window:
     """The bar's `Window`, from the ranking as `find_candidates_with_bar` walked it (not
-    cut at an edge: the names after the bar are all in `ranked`)."""
+    cut at an edge: the names after the bar are all in `ranked`); `firsts`: where in
+    `ranked` the last two parties taken are first named (-1: none)."""
     name_rows = index.names.rows  # read once: `Rows.field` is an uncompiled call
     party_id = index.entities.field
     last, last_at, last_rank = taken
@@ -608,16 +615,8 @@ def _window(
                 after, second = rank, entity
     next_allowed = allowed is None or left_out < 0 or allowed(following)
     low_rank, low_kinds_clear = -math.inf, False
-    if kinds and len(entities) > 1:
-        # where the parties taken are first named: the last two of those places
-        firsts: list[int] = []
-        named: set[int] = set()
-        for at, (_rank, name_id) in enumerate(ranked[:left_out]):
-            entity = name_rows[name_id][_NAME_ENTITY]
-            if entity in entities and entity not in named:
-                named.add(entity)
-                firsts.append(at)
-        low_at, last_first = firsts[-2], firsts[-1]
+    low_at, last_first = firsts
+    if kinds and low_at >= 0:
         low_rank = ranked[low_at][0]
         low_kinds_clear = all(
             name_rows[n][_NAME_ENTITY] in entities for _r, n in ranked[low_at + 1 : last_first]
