@@ -101,6 +101,17 @@ def now(
     return kept[:LIMIT], spared.screened.bar
 
 
+def spared_hits(hits: list[Hit], spared: Spared) -> list[Hit]:
+    """`now` for a row's hits as `Screener.screen_with_bar` gives them: its previous
+    hits, those of the parties worked out again replaced, ordered and cut as a
+    screening orders and cuts them."""
+    rescored = spared.rescored or {}
+    kept = [h for h in hits if h.entity_id not in rescored]
+    kept += [h for h in rescored.values() if h is not None]
+    kept.sort(key=lambda h: (-h.score, h.entity_id))
+    return kept[:LIMIT]
+
+
 def fresh(
     new: Screener, name: str, spared: Spared
 ) -> tuple[list[tuple[object, ...]], CandidateBar]:
@@ -664,11 +675,7 @@ def test_a_party_leaving_the_candidates_as_another_enters_keeps_the_bar(
         return
     assert spared is not None and spared.screened.shifted, spared_as
     assert spared.screened.bar.rank == new_bar.rank == bar.rank, spared_as
-    rescored = spared.rescored or {}
-    kept: list[Hit] = [h for h in hits if h.entity_id not in rescored]
-    kept += [h for h in rescored.values() if h is not None]
-    kept.sort(key=lambda h: (-h.score, h.entity_id))
-    assert [(h.entity_id, h.score, h.matched_name) for h in kept[:LIMIT]] == [
+    assert [(h.entity_id, h.score, h.matched_name) for h in spared_hits(hits, spared)] == [
         (h.entity_id, h.score, h.matched_name) for h in new_hits
     ]
 
@@ -908,11 +915,7 @@ def test_a_typed_row_whose_candidate_left_stops_at_a_party_it_passed_over() -> N
     )
     assert spared is not None and spared.screened.shifted
     assert spared.screened.bar.rank == new_bar.rank == window.beyond_any
-    rescored = spared.rescored or {}
-    kept = [h for h in hits if h.entity_id not in rescored]
-    kept += [h for h in rescored.values() if h is not None]
-    kept.sort(key=lambda h: (-h.score, h.entity_id))
-    assert [(h.entity_id, h.score) for h in kept[:LIMIT]] == [
+    assert [(h.entity_id, h.score) for h in spared_hits(hits, spared)] == [
         (h.entity_id, h.score) for h in new_hits
     ]
 
@@ -1064,10 +1067,6 @@ def test_a_party_the_schema_passes_over_is_not_taken_for_the_first_left_out(
         return
     assert spared is not None and spared.screened.shifted, change
     assert spared.screened.bar.rank == new_bar.rank
-    rescored = spared.rescored or {}
-    kept: list[Hit] = [h for h in hits if h.entity_id not in rescored]
-    kept += [h for h in rescored.values() if h is not None]
-    kept.sort(key=lambda h: (-h.score, h.entity_id))
-    assert [(h.entity_id, h.score) for h in kept[:LIMIT]] == [
+    assert [(h.entity_id, h.score) for h in spared_hits(hits, spared)] == [
         (h.entity_id, h.score) for h in new_hits
     ]
