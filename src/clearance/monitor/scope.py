@@ -56,20 +56,22 @@ of other kinds until it has its candidates and then stops at the next name of
 any party it has not taken: the window records where it would stop after one
 party more, so one candidate leaving is followed (`ListScope._typed_gone`), and
 whether a party not taken has a name between the last two parties' first names,
-so one entering is (`ListScope._typed_came`); otherwise such a row is followed
-only where the count of parties reaches its limit where it did. A changed
-party's names that are not concerned (as they were, or without a reweighed
-word) are probed on their own for a row whose candidates that party enters or
-leaves: ranked above the bar, they hold its place. A row followed so has its window and the
-parties its bar names stored as unknown, so a later change screens it where it
-would need them. Weights are rounded, so many names rank alike to the bit, and
-the look-up breaks such ties by name id: a name concerned tied with the first
-name left out falls before or after it by id, that name being found again in
-each index as the first, by rank then id, of the first party left out
-(`ListScope._bar_name`). The bar's pool counts move by the names concerned that
-a spared row's pools gain or lose, and the run stores them, so the next run
-starts from exact counts. When the rounded number of names itself changed,
-every weight moved, and every row is screened again.
+so one entering is (`ListScope._typed_came`); a changed last party whose first
+name comes no sooner leaves the count where it was (`ListScope._last_sooner`);
+otherwise such a row is followed only where the count of parties reaches its
+limit where it did. A changed party's names that are not concerned (as they
+were, or without a reweighed word) are probed on their own for a row whose
+candidates that party enters or leaves: ranked above the bar, they hold its
+place. A row followed so has its window and the parties its bar names stored
+as unknown, so a later change screens it where it would need them. Weights
+are rounded, so many names rank alike to the bit, and the look-up breaks such
+ties by name id: a name concerned tied with the first name left out falls
+before or after it by id, that name being found again in each index as the
+first, by rank then id, of the first party left out (`ListScope._bar_name`).
+The bar's pool counts move by the names concerned that a spared row's pools
+gain or lose, and the run stores them, so the next run starts from exact
+counts. When the rounded number of names itself changed, every weight moved,
+and every row is screened again.
 The monitor's tests and benchmark compare incremental runs with full ones.
 """
 
