@@ -126,7 +126,7 @@ def current_rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def describe_machine(core: int) -> str:
+def describe_machine(core: int | None) -> str:
     """One line that says where and under what load the figures were taken."""
     model = "unknown CPU"
     try:
@@ -142,7 +142,9 @@ def describe_machine(core: int) -> str:
         f"{package} {metadata.version(package)}" for package in ("rapidfuzz", "rigour", "faker")
     )
     return (
-        f"{model}, {os.cpu_count()} CPUs, pinned to CPU {core}; load average {load}; "
+        f"{model}, {os.cpu_count()} CPUs, "
+        + ("not pinned" if core is None else f"pinned to CPU {core}")
+        + f"; load average {load}; "
         f"Python {platform.python_version()}; {versions}; {code_version()}"
     )
 

@@ -1,12 +1,14 @@
 """Monitoring benchmark: an incremental run after a list change against a full re-screen.
 
 Run: .venv/bin/python benchmarks/monitor.py [--rows 100000] [--change-share 0.01]
-     [--mixed] [--amend] [--typed] [--repeat 2] [--lists-only]
+     [--mixed] [--amend] [--typed] [--repeat 2] [--lists-only] [--workers 1]
 
 Target (the issue): after a list change touching 1% of entities, the
 incremental run at least 10× faster than a full re-screen, with the same hits.
 
-Steps, on one core (common.pin_to_one_core), in a temporary folder:
+Steps, on one core (common.pin_to_one_core; with --workers N > 1, on every core,
+each run screening its rows in N worker processes as `clearance monitor run
+--workers N` does), in a temporary folder:
 1. a store of every shared list (`clearance update --from`, in a child process);
 2. a portfolio of --rows rows, made by benchmarks/batch.py's book generator:
    Faker names from 24 locales plus 2% listed names, varied as books hold them
@@ -205,7 +207,7 @@ def copy_home(home: Path, target: Path) -> Path:
 
 
 def timed_run(
-    home: Path, store: Store, name: str, full: bool
+    home: Path, store: Store, name: str, full: bool, workers: int
 ) -> tuple[RunResult, float, set[tuple[object, ...]]]:
     """One monitoring run of the portfolio in `home`, run and recorded as `clearance
     monitor run` runs it (returning its changes, recording every hit), from cold
@@ -214,12 +216,16 @@ def timed_run(
     portfolio = get_portfolio(store, name)
     with fresh_heap():
         started = time.perf_counter()
-        result = run_portfolio(store, screener, portfolio, full=full, every_hit=False)
+        result = run_portfolio(
+            store, screener, portfolio, full=full, every_hit=False, workers=workers
+        )
         seconds = time.perf_counter() - started
     return result, seconds, hit_set(run_hits(store, result.record.id))
 
 
-def compare(label: str, home: Path, store: Store, name: str, repeat: int) -> float:
+def compare(
+    label: str, home: Path, store: Store, name: str, repeat: int, workers: int = 1
+) -> float:
     """Time a full re-screen and the incremental run; check they agree; return the ratio.
 
     Both are whole monitoring runs from the same state: the full one in a copy of the
@@ -233,14 +239,14 @@ def compare(label: str, home: Path, store: Store, name: str, repeat: int) -> flo
     for attempt in range(repeat):
         twin = copy_home(home, home.parent / "home-full")
         with Store.open(twin) as twin_store:
-            full, seconds, full_hits = timed_run(twin, twin_store, name, full=True)
+            full, seconds, full_hits = timed_run(twin, twin_store, name, True, workers)
         full_times.append(seconds)
         if attempt == repeat - 1:
-            incremental, seconds, hits = timed_run(home, store, name, full=False)
+            incremental, seconds, hits = timed_run(home, store, name, False, workers)
         else:
             again = copy_home(home, home.parent / "home-again")
             with Store.open(again) as again_store:
-                incremental, seconds, hits = timed_run(again, again_store, name, full=False)
+                incremental, seconds, hits = timed_run(again, again_store, name, False, workers)
         incremental_times.append(seconds)
         assert hits == full_hits, "the incremental run differs from a full one"
     record = incremental.record
@@ -290,14 +296,21 @@ def main() -> None:
         action="store_true",
         help="stop after the list change's comparison (no book change)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes each run screens its rows in (more than 1: every core is used)",
+    )
     args = parser.parse_args()
 
     common.single_threaded()
-    core = common.pin_to_one_core()
+    core = common.pin_to_one_core() if args.workers == 1 else None
     fingerprint = common.source_fingerprint()
     print(
         f"monitor benchmark, {date.today().isoformat()}: {args.rows:,} rows"
         + (" with a type column" if args.typed else "")
+        + (f", each run screening in {args.workers} worker processes" if args.workers > 1 else "")
     )
     print(common.describe_machine(core))
     with tempfile.TemporaryDirectory(prefix="clearance-monitor-bench-") as tmp:
@@ -316,7 +329,9 @@ def main() -> None:
         with Store.open(home) as store:
             save_portfolio(store, "book", book)
             started = time.perf_counter()
-            first = run_portfolio(store, screener, get_portfolio(store, "book"))
+            first = run_portfolio(
+                store, screener, get_portfolio(store, "book"), workers=args.workers
+            )
             print(
                 f"first run (full): {args.rows:,} rows ({from_lists:,} from the lists) in "
                 f"{time.perf_counter() - started:.1f} s; {first.record.hits:,} hits, "
@@ -336,13 +351,13 @@ def main() -> None:
                 f"{removed:,} entries removed, {added:,} added "
                 f"({count / entities:.1%} of {entities:,} entities)"
             )
-            compare("after the list change", home, store, "book", args.repeat)
+            compare("after the list change", home, store, "book", args.repeat, args.workers)
 
             if not args.lists_only:
                 changed = edited_book(book, folder / "book2.csv", args.change_share)
                 save_portfolio(store, "book", folder / "book2.csv")
                 print(f"\nbook change: {changed:,} rows renamed, lists unchanged")
-                compare("after the book change", home, store, "book", args.repeat)
+                compare("after the book change", home, store, "book", args.repeat, args.workers)
     print(f"\npeak memory {common.peak_rss_mb():,.0f} MiB")
     common.check_unchanged(fingerprint)
 
