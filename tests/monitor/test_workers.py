@@ -11,6 +11,7 @@ from tests.monitor.test_incremental import answers, gone
 from clearance import Screener
 from clearance.ingest import load
 from clearance.monitor import rescreen
+from clearance.monitor import run as run_module
 from clearance.monitor.portfolio import get_portfolio, load_rows, save_portfolio
 from clearance.monitor.run import DEFAULT_LIMIT, load_screened, run_portfolio
 from clearance.store.store import Store
@@ -20,6 +21,9 @@ def test_runs_in_two_worker_processes_equal_runs_in_one(
     monitor_home: Path, shared_lists: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rescreen, "CHUNK", 7)  # small chunks: the few rows re-screened use the pool
+    # small windows: each one's rows are screened by the workers while the next one's
+    # are checked, and its hits taken in order after that
+    monkeypatch.setattr(run_module, "WINDOW", 9)
     edit, rows = respelt_un(shared_lists, tmp_path, rename=8)
     with Store.open(monitor_home) as store:
         save_portfolio(store, "book", write_book(tmp_path / "book.csv", rows))

@@ -9,9 +9,9 @@ same either way: every process screens against the same index file.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -72,6 +72,15 @@ class RowScreening:
         self, queries: list[RawQuery], done: Callable[[int], None] = lambda _n: None
     ) -> list[RowOutcome]:
         """Each query's outcome, in order; `done(n)` is told as rows are screened."""
+        return self.submit(queries, done)()
+
+    def submit(
+        self, queries: list[RawQuery], done: Callable[[int], None] = lambda _n: None
+    ) -> Callable[[], list[RowOutcome]]:
+        """Start screening `queries`; the call returned gives each one's outcome, in
+        order, waiting for the workers where they are not done (`done(n)` is told as
+        rows come back). Workers screen while this process goes on: a run checks its
+        next rows meanwhile. In this process, the rows are screened here and now."""
         repeats = Counter(queries)
         distinct = list(repeats)
         answers: dict[RawQuery, RowOutcome] = {}
@@ -79,24 +88,23 @@ class RowScreening:
             for query in distinct:
                 answers[query] = screen_for_run(self.screener, query, self.threshold, self.limit)
                 done(repeats[query])
-            return [answers[q] for q in queries]
+            here = [answers[q] for q in queries]
+            return lambda: here
         pool = self._start()
-        pending: deque[tuple[list[RawQuery], Future[list[RowOutcome]]]] = deque()
+        pending = [
+            (chunk, pool.submit(screen_chunk, chunk, self.threshold, self.limit))
+            for chunk in (distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK))
+        ]
 
-        def take() -> None:
-            chunk, future = pending.popleft()
-            for query, outcome in zip(chunk, future.result(), strict=True):
-                answers[query] = outcome
-                done(repeats[query])
+        def outcomes() -> list[RowOutcome]:
+            for chunk, future in pending:
+                for query, outcome in zip(chunk, future.result(), strict=True):
+                    answers[query] = outcome
+                    done(repeats[query])
+            pending.clear()
+            return [answers[q] for q in queries]
 
-        for start in range(0, len(distinct), CHUNK):
-            chunk = distinct[start : start + CHUNK]
-            pending.append((chunk, pool.submit(screen_chunk, chunk, self.threshold, self.limit)))
-            while len(pending) >= self.workers * 4:
-                take()
-        while pending:
-            take()
-        return [answers[q] for q in queries]
+        return outcomes
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:

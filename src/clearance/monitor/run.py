@@ -29,7 +29,7 @@ from clearance.monitor import schema as t
 from clearance.monitor.bars import packed_parties, packed_window, screened_rows
 from clearance.monitor.errors import MonitorError
 from clearance.monitor.portfolio import Portfolio, PortfolioRow, list_portfolios, load_rows
-from clearance.monitor.rescreen import RowScreening
+from clearance.monitor.rescreen import RowOutcome, RowScreening
 from clearance.monitor.scope import (
     ListScope,
     NoListChange,
@@ -271,6 +271,36 @@ def _run_portfolio(
     moved: dict[str, Screened] = {}  # of the rows spared whose pools gained or lost names
     rescored: set[str] = set()  # rows spared whose hits on parties concerned were worked out
     screening = RowScreening(screener, threshold, limit, workers=workers, home=store.home)
+
+    def take(
+        window: list[PortfolioRow],
+        spared: list[Spared | None],
+        screened: Callable[[], list[RowOutcome]],
+    ) -> None:
+        """A window's hits, in order: kept, worked out, or from its rows screened."""
+        outcomes = iter(screened())
+        for row, keep in zip(window, spared, strict=True):
+            if keep is not None:
+                if keep.rescored:
+                    reworked.append((row, keep.rescored))
+                    rescored.add(row.key)
+                elif every_hit or not plan.incremental:
+                    hits.extend(_kept_hits(row, plan.previous_hits.get(row.key, [])))
+                else:
+                    unread.append(row)
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, str):
+                problems.append(f"row {row.shown_id}: {outcome}")
+                bars[row.key] = None
+            else:
+                hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
+                bars[row.key] = outcome[1]
+
+    # A window's rows screened again go to the workers while this process checks the
+    # next window's rows (`RowScreening.submit`); its hits are taken after that.
+    waiting: tuple[list[PortfolioRow], list[Spared | None], Callable[[], list[RowOutcome]]]
+    waiting = ([], [], list)
     try:
         with screening:
             for start in range(0, len(rows), WINDOW):
@@ -278,24 +308,10 @@ def _run_portfolio(
                 spared = _spared(plan, window, version, moved)
                 report.advance(sum(s is not None for s in spared))
                 todo = [row for row, keep in zip(window, spared, strict=True) if keep is None]
-                outcomes = iter(screening.screen([r.query for r in todo], report.advance))
-                for row, keep in zip(window, spared, strict=True):
-                    if keep is not None:
-                        if keep.rescored:
-                            reworked.append((row, keep.rescored))
-                            rescored.add(row.key)
-                        elif every_hit or not plan.incremental:
-                            hits.extend(_kept_hits(row, plan.previous_hits.get(row.key, [])))
-                        else:
-                            unread.append(row)
-                        continue
-                    outcome = next(outcomes)
-                    if isinstance(outcome, str):
-                        problems.append(f"row {row.shown_id}: {outcome}")
-                        bars[row.key] = None
-                    else:
-                        hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
-                        bars[row.key] = outcome[1]
+                screened = screening.submit([r.query for r in todo], report.advance)
+                take(*waiting)
+                waiting = (window, spared, screened)
+            take(*waiting)
     finally:
         report.finish()
     # entities the list change touched: a hit on one may re-open an alert unchanged
