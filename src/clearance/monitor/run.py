@@ -297,8 +297,9 @@ def _run_portfolio(
                 hits.extend(_hit(row, rank, h) for rank, h in enumerate(outcome[0]))
                 bars[row.key] = outcome[1]
 
-    # With workers, a window's rows screened again go to them while this process checks
-    # the next window's rows (`RowScreening.submit`); its hits are taken after that.
+    # With workers, an incremental run's rows screened again go to them while this
+    # process checks the next window's rows (`RowScreening.submit`); their hits are
+    # taken after that.
     waiting: tuple[list[PortfolioRow], list[Spared | None], Callable[[], list[RowOutcome]]]
     waiting = ([], [], list)
     try:
@@ -309,7 +310,9 @@ def _run_portfolio(
                 report.advance(sum(s is not None for s in spared))
                 todo = [row for row, keep in zip(window, spared, strict=True) if keep is None]
                 screened = screening.submit([r.query for r in todo], report.advance)
-                if screening.workers == 1:  # screened here and now: nothing to wait for
+                if screening.workers == 1 or not plan.incremental:
+                    # screened here and now, or every row of a full run: nothing to
+                    # check meanwhile, and its progress shows as the workers send rows
                     take(window, spared, screened)
                     continue
                 take(*waiting)
