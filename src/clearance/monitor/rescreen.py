@@ -68,12 +68,6 @@ class RowScreening:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._stack.close()
 
-    def screen(
-        self, queries: list[RawQuery], done: Callable[[int], None] = lambda _n: None
-    ) -> list[RowOutcome]:
-        """Each query's outcome, in order; `done(n)` is told as rows are screened."""
-        return self.submit(queries, done)()
-
     def submit(
         self, queries: list[RawQuery], done: Callable[[int], None] = lambda _n: None
     ) -> Callable[[], list[RowOutcome]]:
